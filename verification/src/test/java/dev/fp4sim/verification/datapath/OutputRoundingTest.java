@@ -22,6 +22,7 @@ class OutputRoundingTest {
             case RZ_F32 -> Exact.rzF32(x);
             case RZ_E8M13 -> Exact.rzE8m13(x);
             case RNE_F16 -> Exact.rneF16(x);
+            case RZ_F16 -> Exact.rzF16(x);
         };
         int actual = r.round(s, lsb, ResultOverflow.INFINITY);
         assertEquals(Integer.toHexString(expected), Integer.toHexString(actual), r + " of " + s + " * 2^" + lsb);
@@ -31,8 +32,8 @@ class OutputRoundingTest {
     void randomSumsOverAllExponentsMatchExactRounding() {
         SplittableRandom rnd = new SplittableRandom(7);
         for (OutputRounding r : OutputRounding.values()) {
-            int lo = r == OutputRounding.RNE_F16 ? -80 : -230;
-            int hi = r == OutputRounding.RNE_F16 ? 20 : 130;
+            int lo = r.f16() ? -80 : -230;
+            int hi = r.f16() ? 20 : 130;
             for (int lsb = lo; lsb <= hi; lsb++) {
                 for (int i = 0; i < 150; i++) {
                     int bits = 1 + rnd.nextInt(50);

@@ -72,6 +72,24 @@ public final class Exact {
         return sign | bits;
     }
 
+    /** Round toward zero to f16 (11 significant bits, emin -14); >= 65536 gives Inf; zero is +0. */
+    public static int rzF16(BigFraction x) {
+        if (x.signum() == 0) {
+            return 0;
+        }
+        BigFraction a = x.abs();
+        int sign = x.signum() < 0 ? 0x8000 : 0;
+        if (a.compareTo(pow2(16)) >= 0) {
+            return sign | 0x7C00;
+        }
+        int e = Math.max(floorLog2(a), -14);
+        int m = truncate(a.multiply(pow2(10 - e))).intValue();
+        if (m == 0) {
+            return 0;
+        }
+        return sign | (m < 1024 ? m : ((e + 15) << 10) | (m - 1024));
+    }
+
     /** Round to nearest even to f16 (11 significant bits, emin -14); >= 65520 gives Inf; zero is +0. */
     public static int rneF16(BigFraction x) {
         if (x.signum() == 0) {

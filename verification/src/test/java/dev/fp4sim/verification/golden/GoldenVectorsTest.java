@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,15 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * must pass bit for bit. Expected values come from the files: an independent implementation or hardware.
  */
 class GoldenVectorsTest {
-
-    /** Files whose kind has no datapath yet; each must leave this list when its kind is implemented. */
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of(
-            "mma_sm80_m16n8k16_bf16_f32.json", "mma_sm80_m16n8k16_f16_f32.json", "mma_sm89_m16n8k32_e4m3_f32.json",
-            "tcgen05_f16_bf16_f32.json", "tcgen05_f16_f16_f16.json", "tcgen05_f16_f16_f32.json",
-            "tcgen05_f8f6f4_e4m3_e4m3_f32.json", "tcgen05_f8f6f4_e4m3_e5m2_f16.json", "tcgen05_f8f6f4_e5m2_e4m3_f32.json",
-            "tcgen05_mxf8f6f4_e4m3_e4m3_ue8m0.json", "tcgen05_mxf8f6f4_e5m2_e5m2_ue8m0.json", "tcgen05_tf32_f32.json",
-            "wgmma_bf16_f32.json", "wgmma_e4m3_e4m3_f16.json", "wgmma_e4m3_e4m3_f32.json", "wgmma_e5m2_e4m3_f32.json",
-            "wgmma_f16_f16_f32.json", "wgmma_tf32_f32.json");
 
     static Path root() {
         return Path.of(System.getProperty("fp4sim.root", "..")).toAbsolutePath().normalize();
@@ -52,11 +42,7 @@ class GoldenVectorsTest {
             Verifier.FileResult r = verifier.verifyFile(p);
             assertNull(r.error(), () -> "invalid golden file: " + r.error());
             String name = p.getFileName().toString();
-            if (r.unsupportedReason() != null) {
-                assertTrue(NOT_YET_SUPPORTED.contains(name), () -> name + " is unsupported: " + r.unsupportedReason());
-                return;
-            }
-            assertFalse(NOT_YET_SUPPORTED.contains(name), name + " is supported now: remove it from NOT_YET_SUPPORTED");
+            assertNull(r.unsupportedReason(), () -> name + " is unsupported: " + r.unsupportedReason());
             StringBuilder failures = new StringBuilder();
             r.failures().stream().limit(10).forEach(f -> failures.append("\n  ").append(f.goldenCase().id())
                     .append(": expected ").append(Verifier.describe(r.file().variant().dFormat(), f.goldenCase().d()))
