@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class,
                 DemoCommand.class,
                 VerifyCommand.class,
+                ArchCommand.class,
         })
 public final class Main implements Runnable {
 
