@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 DemoCommand.class,
                 VerifyCommand.class,
                 ArchCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
