@@ -23,6 +23,9 @@ import java.io.PrintWriter;
                 VerifyCommand.class,
                 ArchCommand.class,
                 BenchCommand.class,
+                QuantizeCommand.class,
+                GemmCommand.class,
+                CompareCommand.class,
         })
 public final class Main implements Runnable {
 
