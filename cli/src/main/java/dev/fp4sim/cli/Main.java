@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 GemmCommand.class,
                 CompareCommand.class,
                 IsaCommand.class,
+                CudaCommand.class,
         })
 public final class Main implements Runnable {
 
