@@ -28,6 +28,7 @@ import java.io.PrintWriter;
                 CompareCommand.class,
                 IsaCommand.class,
                 CudaCommand.class,
+                PerfCommand.class,
         })
 public final class Main implements Runnable {
 
