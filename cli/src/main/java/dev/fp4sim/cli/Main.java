@@ -27,7 +27,6 @@ import java.io.PrintWriter;
                 GemmCommand.class,
                 CompareCommand.class,
                 IsaCommand.class,
-                CudaCommand.class,
                 PerfCommand.class,
         })
 public final class Main implements Runnable {
