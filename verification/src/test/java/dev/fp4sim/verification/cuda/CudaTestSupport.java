@@ -40,6 +40,9 @@ final class CudaTestSupport {
     /** Skips (JUnit assumption, reported with the reason) unless nvcc is present. */
     static CudaPath requireNvcc() {
         CudaPath p = path();
+        if (p.nvcc().isEmpty()) {
+            System.err.println("[cuda] skipped: " + p.noNvccReason().orElse("no nvcc"));
+        }
         Assumptions.assumeTrue(p.nvcc().isPresent(), () -> "skipped: " + p.noNvccReason().orElse("no nvcc"));
         return p;
     }
@@ -69,6 +72,10 @@ final class CudaTestSupport {
     static CudaPath requireGpu(int... majors) {
         CudaPath p = path();
         String reason = gpuSkipReason(p, Boolean.getBoolean(ENABLE_PROPERTY), majors);
+        if (reason != null) {
+            // Also on the console: surefire keeps assumption messages only in its XML reports.
+            System.err.println("[cuda] skipped: " + reason);
+        }
         Assumptions.assumeTrue(reason == null, () -> "skipped: " + reason);
         return p;
     }
