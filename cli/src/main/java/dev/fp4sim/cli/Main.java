@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 QuantizeCommand.class,
                 GemmCommand.class,
                 CompareCommand.class,
+                CudaCommand.class,
         })
 public final class Main implements Runnable {
 
