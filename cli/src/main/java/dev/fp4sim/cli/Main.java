@@ -28,6 +28,7 @@ import java.io.PrintWriter;
                 CompareCommand.class,
                 IsaCommand.class,
                 PerfCommand.class,
+                WhatIfTopCommand.class,
                 CudaCommand.class,
         })
 public final class Main implements Runnable {

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
         "",
         "Example:",
         "  fp4sim perf whatif --gpu b200 --gemm 8192x8192x8192 --vary tmem_columns=256,512,1024 --vary format=nvfp4,mxfp4,fp8"})
-final class WhatIfCommand implements Callable<Integer> {
+class WhatIfCommand implements Callable<Integer> {
 
     @Option(names = "--gpu", defaultValue = "b200") String gpu;
     @Option(names = "--gemm", required = true, description = "MxNxK") String gemm;

@@ -173,6 +173,24 @@ public final class KernelDiagnosis {
                         + "instruction's fused sum at 35 fractional bits and rounds toward zero (numerics.md §3)",
                 "expect ulp-level differences from non-tensor-core references; compare against fp4sim, not an FP32 CPU GEMM",
                 q -> exactRne(q)));
+        hs.add(new Hypothesis("block-size",
+                "the kernel uses " + (p.blockSize() == 16 ? 32 : 16) + "-element scale blocks, but the scales were made for " + p.blockSize(),
+                "match the instruction's .block16/.block32 (scale_vec::4X/2X) to the quantiser's block size",
+                q -> {
+                    int otherBlock = q.blockSize() == 16 ? 32 : 16;
+                    int kbOther = q.k() / otherBlock;
+                    byte[] la = Fp4GemmProblem.toLinear(q.sfa(), q.m(), kb, q.layout());
+                    byte[] lb = Fp4GemmProblem.toLinear(q.sfb(), q.n(), kb, q.layout());
+                    // the same bytes read with the other row length (rows x K/block')
+                    byte[] ra = java.util.Arrays.copyOf(la, q.m() * kbOther);
+                    byte[] rb = java.util.Arrays.copyOf(lb, q.n() * kbOther);
+                    return run(new Fp4GemmProblem(q.m(), q.n(), q.k(), q.scaleFormat(), otherBlock, q.a(), q.b(), ra, rb,
+                            ScaleFactorLayout.LINEAR, q.c()), a, threads);
+                }));
+        hs.add(new Hypothesis("fp16-accumulation",
+                "the kernel keeps its accumulator in FP16 between K-steps; the tensor core accumulates in FP32",
+                "accumulate in f32 (kind::mxf4nvf4 only writes f32 D); convert once in the epilogue",
+                q -> fp16Chain(q, a)));
         hs.add(new Hypothesis("split-k",
                 "the kernel splits K in two and adds the halves in f32 (split-K / stream-K)",
                 "a legal reassociation: compare with a split-K tolerant check, or disable split-K",
@@ -274,6 +292,29 @@ public final class KernelDiagnosis {
         byte[] out = new byte[rows * len];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(x, r * rowLen + from, out, r * len, len);
+        }
+        return out;
+    }
+
+    /** The chain with D rounded to f16 (RNE) after every K = 64 instruction, as an FP16 accumulator would. */
+    static int[] fp16Chain(Fp4GemmProblem q, Assumptions a) {
+        var unit = new dev.fp4sim.sim.datapath.BlockScaledFp4(q.scaleFormat(), q.blockSize(), a.blockScaled("oracle", 35, -139));
+        var ops = q.operands();
+        int[] out = new int[q.m() * q.n()];
+        int spr = ops.scalesPerRow();
+        int per = 64 / q.blockSize();
+        var f16 = dev.fp4sim.isa.format.FloatFormat.F16;
+        for (int i = 0; i < q.m(); i++) {
+            for (int j = 0; j < q.n(); j++) {
+                int d = ops.cBits(i, j);
+                for (int s = 0; s < q.k() / 64; s++) {
+                    d = unit.mma(ops.a(), i * ops.rowBytes() + s * 32, ops.b(), j * ops.rowBytes() + s * 32,
+                            ops.sfa(), i * spr + s * per, ops.sfb(), j * spr + s * per, d);
+                    float h = (float) f16.toDouble(f16.encode(Float.intBitsToFloat(d), dev.fp4sim.isa.format.Rounding.RNE, false));
+                    d = Float.floatToRawIntBits(h);
+                }
+                out[i * q.n() + j] = d;
+            }
         }
         return out;
     }

@@ -63,7 +63,7 @@ class KernelDiagnosisTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"correct", "nibble-order-a", "scale-layout", "scale-transposed", "a-b-swapped",
-            "global-factor", "rne-accumulation", "split-k"})
+            "global-factor", "rne-accumulation", "split-k", "block-size", "fp16-accumulation"})
     void theInjectedBugIsNamed(String bug) {
         Fp4GemmProblem p = problem(bug.equals("scale-layout") ? ScaleFactorLayout.CUBLAS : ScaleFactorLayout.LINEAR);
         byte[] sfaLin = Fp4GemmProblem.toLinear(p.sfa(), M, KB, p.layout());
@@ -134,6 +134,29 @@ class KernelDiagnosisTest {
                 actual = new int[d0.length];
                 for (int i = 0; i < d0.length; i++) {
                     actual[i] = Float.floatToRawIntBits(Float.intBitsToFloat(d0[i]) + Float.intBitsToFloat(d1[i]));
+                }
+            }
+            case "block-size" -> {
+                // a block-32 kernel reading the block-16 scale bytes with its own row length
+                byte[] ra = java.util.Arrays.copyOf(sfaLin, M * (K / 32));
+                byte[] rb = java.util.Arrays.copyOf(sfbLin, N * (K / 32));
+                BlockScaledFp4 unit = new BlockScaledFp4(FloatFormat.UE4M3, 32, BlockScaledProfile.BLACKWELL);
+                actual = ReferenceFp4Gemm.run(unit, new Fp4Operands(M, N, K, 32, p.a(), p.b(), ra, rb, null), 2, Progress.NONE);
+            }
+            case "fp16-accumulation" -> {
+                // accumulate one K = 64 instruction at a time, rounding the running sum to f16 in between
+                BlockScaledFp4 unit = new BlockScaledFp4(FloatFormat.UE4M3, 16, BlockScaledProfile.BLACKWELL);
+                actual = new int[M * N];
+                for (int i = 0; i < M; i++) {
+                    for (int j = 0; j < N; j++) {
+                        int d = 0;
+                        for (int s = 0; s < K / 64; s++) {
+                            d = unit.mma(p.a(), i * K / 2 + s * 32, p.b(), j * K / 2 + s * 32, sfaLin, i * KB + 4 * s, sfbLin, j * KB + 4 * s, d);
+                            d = Float.floatToRawIntBits((float) FloatFormat.F16.toDouble(
+                                    FloatFormat.F16.encode(Float.intBitsToFloat(d), dev.fp4sim.isa.format.Rounding.RNE, false)));
+                        }
+                        actual[i * N + j] = d;
+                    }
                 }
             }
             default -> throw new AssertionError(bug);
