@@ -318,6 +318,14 @@ public final class FastFp4Gemm {
         }
     }
 
+    /** The integer path for the rare elements whose terms lose bits to the grid (kept out of the hot loop). */
+    private static int slowFuse(long t0, long t1, long t2, long t3, int s0, int s1, int s2, int s3, long cMag, int cShift, int lsb,
+                                dev.fp4sim.sim.profile.ResultOverflow overflow) {
+        long sum = Alignment.truncShift(t0, s0) + Alignment.truncShift(t1, s1) + Alignment.truncShift(t2, s2)
+                + Alignment.truncShift(t3, s3) + Alignment.truncShift(cMag, cShift);
+        return OutputRounding.RZ_F32.round(sum, lsb, overflow);
+    }
+
     /**
      * numerics.md §3.1 steps 1–4 for one row of the panel: the same arithmetic as
      * {@link BlockScaledFp4#mma}, on pre-decoded operands (checked equal by the equivalence properties).
@@ -416,19 +424,16 @@ public final class FastFp4Gemm {
                         + t2 * POW2[x2 + lsb0 + POW2_BIAS] + t3 * POW2[x3 + lsb0 + POW2_BIAS]
                         + (double) Float.intBitsToFloat(cBits);
                 if (Math.abs(sumD) < 0x1p128) {
+                    // RZ from the nearest conversion, without a data-dependent branch: one ulp back toward
+                    // zero when the conversion rounded away (also maps an overflow to Inf back to MAX_FLOAT)
                     float f = (float) sumD;
-                    if (Math.abs((double) f) > Math.abs(sumD)) {
-                        f = f > 0 ? Math.nextDown(f) : Math.nextUp(f);
-                    }
-                    int bits = Float.floatToRawIntBits(f);
+                    int away = Math.abs((double) f) > Math.abs(sumD) ? 1 : 0;
+                    int bits = Float.floatToRawIntBits(f) - away;
                     d[idx] = bits == 0x80000000 ? 0 : bits;
                     continue;
                 }
             }
-            long sum = Alignment.truncShift(t0, x0 + sh) + Alignment.truncShift(t1, x1 + sh)
-                    + Alignment.truncShift(t2, x2 + sh) + Alignment.truncShift(t3, x3 + sh)
-                    + Alignment.truncShift(cMag, cLsb + F - e);
-            d[idx] = OutputRounding.RZ_F32.round(sum, e - F, overflow);
+            d[idx] = slowFuse(t0, t1, t2, t3, x0 + sh, x1 + sh, x2 + sh, x3 + sh, cMag, cLsb + F - e, e - F, overflow);
         }
     }
 }
