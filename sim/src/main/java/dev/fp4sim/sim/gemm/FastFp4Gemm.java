@@ -141,6 +141,12 @@ public final class FastFp4Gemm {
         int[] expB;
         final boolean[] nanA;
         boolean[] nanB;
+        /** Scale values as doubles: A per (row, block) times 1/4 (group sums are in quarters), B per (block, column). */
+        final double[] saQ;
+        double[] sbD;
+        /** Per (instruction, column): smallest and largest B scale exponent of the instruction's blocks. */
+        int[] ebMin;
+        int[] ebMax;
         final int fractionalBits;
         final int eZero;
         final int scaleLsb;
@@ -190,7 +196,32 @@ public final class FastFp4Gemm {
             expB = new int[n * scalesPerRow];
             nanB = new boolean[n * (k / BlockScaledFp4.K)];
             decodeScales(scales, ops.sfb(), n, sigB, expB, nanB);
+            saQ = new double[m * scalesPerRow];
+            for (int i = 0; i < saQ.length; i++) {
+                saQ[i] = 0.25 * sigA[i] * Math.scalb(1.0, expA[i] - scales.fractionBits());
+            }
+            double[] sb = new double[n * scalesPerRow];
+            for (int i = 0; i < sb.length; i++) {
+                sb[i] = sigB[i] * Math.scalb(1.0, expB[i] - scales.fractionBits());
+            }
+            int instrs = k / BlockScaledFp4.K;
+            int per = scalesPerRow / instrs;
+            ebMin = new int[instrs * n];
+            ebMax = new int[instrs * n];
+            for (int c = 0; c < n; c++) {
+                for (int i = 0; i < instrs; i++) {
+                    int lo = Integer.MAX_VALUE;
+                    int hi = Integer.MIN_VALUE;
+                    for (int s = i * per; s < (i + 1) * per; s++) {
+                        lo = Math.min(lo, expB[c * scalesPerRow + s]);
+                        hi = Math.max(hi, expB[c * scalesPerRow + s]);
+                    }
+                    ebMin[i * n + c] = lo;
+                    ebMax[i * n + c] = hi;
+                }
+            }
             // Column-contiguous B-side tables: phase 2 walks columns, so [index · n + column].
+            sbD = transpose(sb, n, scalesPerRow);
             sigB = transpose(sigB, n, scalesPerRow);
             expB = transpose(expB, n, scalesPerRow);
             nanB = transpose(nanB, n, k / BlockScaledFp4.K);
@@ -232,6 +263,16 @@ public final class FastFp4Gemm {
 
         private static int[] transpose(int[] x, int rows, int cols) {
             int[] t = new int[x.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[c * rows + r] = x[r * cols + c];
+                }
+            }
+            return t;
+        }
+
+        private static double[] transpose(double[] x, int rows, int cols) {
+            double[] t = new double[x.length];
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     t[c * rows + r] = x[r * cols + c];
@@ -330,7 +371,79 @@ public final class FastFp4Gemm {
      * numerics.md §3.1 steps 1–4 for one row of the panel: the same arithmetic as
      * {@link BlockScaledFp4#mma}, on pre-decoded operands (checked equal by the equivalence properties).
      */
+    /**
+     * Phase 2 for one row of the panel. The common case needs no integer alignment: if every group
+     * term has its lowest bit at or above the grid 2^(E' − F) of a conservative E' ≥ E (largest possible
+     * group exponent, C's exponent, e_zero), no term is truncated, the fused sum is the exact sum
+     * (< 48 bits, exact in double) and D = RZ-f32 of it. Everything else — specials, truncating
+     * terms, overflow — goes through {@link #fuseGeneral}, the step-by-step restatement of
+     * {@link BlockScaledFp4#mma}.
+     */
     private static void fuseRow(Decoded dec, int[] d, int row, int rr, int instr, int j0, int width, float[][] acc) {
+        int n = dec.n;
+        int instrs = dec.k / BlockScaledFp4.K;
+        boolean rowNaN = dec.nanA[row * instrs + instr];
+        int spr = dec.scalesPerRow;
+        int gpb = dec.groupsPerBlock;
+        int F = dec.fractionalBits;
+        int eZero = dec.eZero;
+        int lsb0 = dec.scaleLsb;
+        int g0 = instr * 4;
+        int blk0 = g0 / gpb;
+        int per = 4 / gpb;
+        int eaMin = Integer.MAX_VALUE;
+        int eaMax = Integer.MIN_VALUE;
+        for (int s = blk0; s < blk0 + per; s++) {
+            eaMin = Math.min(eaMin, dec.expA[row * spr + s]);
+            eaMax = Math.max(eaMax, dec.expA[row * spr + s]);
+        }
+        double sa0 = dec.saQ[row * spr + g0 / gpb];
+        double sa1 = dec.saQ[row * spr + (g0 + 1) / gpb];
+        double sa2 = dec.saQ[row * spr + (g0 + 2) / gpb];
+        double sa3 = dec.saQ[row * spr + (g0 + 3) / gpb];
+        double[] sbD = dec.sbD;
+        int sb0 = (g0 / gpb) * n;
+        int sb1 = ((g0 + 1) / gpb) * n;
+        int sb2 = ((g0 + 2) / gpb) * n;
+        int sb3 = ((g0 + 3) / gpb) * n;
+        int[] ebMin = dec.ebMin;
+        int[] ebMax = dec.ebMax;
+        boolean[] nanB = dec.nanB;
+        int ib = instr * n;
+        float[] p0 = acc[rr];
+        float[] p1 = acc[4 + rr];
+        float[] p2 = acc[8 + rr];
+        float[] p3 = acc[12 + rr];
+        for (int j = 0; j < width; j++) {
+            int col = j0 + j;
+            int idx = row * n + col;
+            int cBits = d[idx];
+            int cAbs = cBits & 0x7FFFFFFF;
+            int cField = cAbs >>> 23;
+            boolean cZero = cAbs == 0;
+            int cAlign = cField == 0 ? -126 : cField - 127;
+            int eP = Math.max(Math.max(eaMax + ebMax[ib + col], cZero ? eZero : cAlign), eZero);
+            boolean ok = !rowNaN & !nanB[ib + col] & cField != 0xFF & eaMin + ebMin[ib + col] + lsb0 >= eP - F
+                    & (cZero | cAlign - 23 >= eP - F);
+            if (ok) {
+                double sumD = p0[j] * sa0 * sbD[sb0 + col] + p1[j] * sa1 * sbD[sb1 + col]
+                        + p2[j] * sa2 * sbD[sb2 + col] + p3[j] * sa3 * sbD[sb3 + col]
+                        + (double) Float.intBitsToFloat(cBits);
+                if (Math.abs(sumD) < 0x1p128) {
+                    // RZ from the nearest conversion, without a data-dependent branch: one ulp back toward
+                    // zero when the conversion rounded away
+                    float f = (float) sumD;
+                    int away = Math.abs((double) f) > Math.abs(sumD) ? 1 : 0;
+                    int bits = Float.floatToRawIntBits(f) - away;
+                    d[idx] = bits == 0x80000000 ? 0 : bits;
+                    continue;
+                }
+            }
+            fuseGeneral(dec, d, row, rr, instr, j0, width, acc, j);
+        }
+    }
+
+    private static void fuseGeneral(Decoded dec, int[] d, int row, int rr, int instr, int j0, int width, float[][] acc, int jOnly) {
         int n = dec.n;
         int instrs = dec.k / BlockScaledFp4.K;
         boolean rowNaN = dec.nanA[row * instrs + instr];
@@ -368,7 +481,7 @@ public final class FastFp4Gemm {
         float[] p1 = acc[4 + rr];
         float[] p2 = acc[8 + rr];
         float[] p3 = acc[12 + rr];
-        for (int j = 0; j < width; j++) {
+        for (int j = jOnly; j <= jOnly; j++) {
             int col = j0 + j;
             int idx = row * n + col;
             int cBits = d[idx];
