@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FastFp4Gemm {
 
     /** Columns per panel: 4 rows × 4 groups × 256 floats of accumulators stay in L1. */
-    private static final int PANEL = 256;
+    static final int PANEL = 256;
     /** Rows per task: the B slice of one instruction (64 × PANEL floats) is reused by this many rows. */
     private static final int ROWS_PER_TASK = 128;
     private static final int F32_NAN = 0x7FFFFFFF;
@@ -60,8 +60,18 @@ public final class FastFp4Gemm {
         return p.groupSize() == 16 && p.zeroTermRule() == ZeroTermRule.E_ZERO;
     }
 
-    /** D bits, M × N row-major; same contract as {@link ReferenceFp4Gemm#run}. */
+    /**
+     * D bits, M × N row-major; same contract as {@link ReferenceFp4Gemm#run}. Uses the Vector API
+     * kernels ({@link VectorFp4Gemm}) when the JVM was started with {@code --add-modules
+     * jdk.incubator.vector}, otherwise the JIT-vectorised scalar kernels ({@link #runScalar}).
+     */
     public static int[] run(BlockScaledFp4 unit, Fp4Operands ops, int threads, Progress progress) {
+        return VectorFp4Gemm.available() ? VectorFp4Gemm.run(unit, ops, threads, progress)
+                : runScalar(unit, ops, threads, progress);
+    }
+
+    /** The kernels without the Vector API: plain loops the JIT vectorises (phase 1) and a scalar fuse. */
+    public static int[] runScalar(BlockScaledFp4 unit, Fp4Operands ops, int threads, Progress progress) {
         if (ops.blockSize() != unit.blockSize()) {
             throw new IllegalArgumentException("operands use block size " + ops.blockSize()
                     + " but the datapath is configured for " + unit.blockSize());
@@ -443,7 +453,7 @@ public final class FastFp4Gemm {
         }
     }
 
-    private static void fuseGeneral(Decoded dec, int[] d, int row, int rr, int instr, int j0, int width, float[][] acc, int jOnly) {
+    static void fuseGeneral(Decoded dec, int[] d, int row, int rr, int instr, int j0, int width, float[][] acc, int jOnly) {
         int n = dec.n;
         int instrs = dec.k / BlockScaledFp4.K;
         boolean rowNaN = dec.nanA[row * instrs + instr];

@@ -6,6 +6,7 @@ import dev.fp4sim.sim.gemm.FastFp4Gemm;
 import dev.fp4sim.sim.gemm.Fp4Operands;
 import dev.fp4sim.sim.gemm.Progress;
 import dev.fp4sim.sim.gemm.ReferenceFp4Gemm;
+import dev.fp4sim.sim.gemm.VectorFp4Gemm;
 import dev.fp4sim.sim.profile.BlockScaledProfile;
 import dev.fp4sim.sim.profile.InfiniteAccumulator;
 import dev.fp4sim.sim.profile.ResultOverflow;
@@ -102,15 +103,33 @@ class FastEngineEquivalenceTest {
         };
     }
 
+    /** The fast engine's two kernel sets; both must equal the reference in every bit. */
+    enum Kernels {
+        SCALAR, VECTOR;
+
+        int[] run(BlockScaledFp4 unit, Fp4Operands ops, int threads) {
+            return this == SCALAR ? FastFp4Gemm.runScalar(unit, ops, threads, Progress.NONE)
+                    : VectorFp4Gemm.run(unit, ops, threads, Progress.NONE);
+        }
+    }
+
     static void assertSame(Problem p) {
         BlockScaledFp4 unit = new BlockScaledFp4(p.scaleFormat(), p.ops().blockSize(), p.profile());
         int[] want = ReferenceFp4Gemm.run(unit, p.ops(), 1, Progress.NONE);
-        int[] got = FastFp4Gemm.run(unit, p.ops(), p.threads(), Progress.NONE);
-        for (int i = 0; i < want.length; i++) {
-            int idx = i;
-            assertEquals(Integer.toHexString(want[i]), Integer.toHexString(got[i]),
-                    () -> p + ": element (" + idx / p.ops().n() + ", " + idx % p.ops().n() + ")");
+        for (Kernels kernels : Kernels.values()) {
+            int[] got = kernels.run(unit, p.ops(), p.threads());
+            for (int i = 0; i < want.length; i++) {
+                int idx = i;
+                assertEquals(Integer.toHexString(want[i]), Integer.toHexString(got[i]),
+                        () -> kernels + " " + p + ": element (" + idx / p.ops().n() + ", " + idx % p.ops().n() + ")");
+            }
         }
+    }
+
+    /** The Vector API kernels are only checked if this JVM has them (verification/pom.xml adds the module). */
+    @Test
+    void vectorKernelsAreAvailableToTheseTests() {
+        assertTrue(VectorFp4Gemm.available(), "surefire must start the JVM with --add-modules jdk.incubator.vector");
     }
 
     @Test
@@ -167,11 +186,68 @@ class FastEngineEquivalenceTest {
             BlockScaledFp4 unit = new BlockScaledFp4(gf.variant().scaleFormat(), gf.variant().blockSize(), BlockScaledProfile.BLACKWELL);
             for (GoldenCase c : gf.cases()) {
                 Fp4Operands ops = new Fp4Operands(1, 1, c.k(), gf.variant().blockSize(), c.a(), c.b(), c.sfa(), c.sfb(), new int[] {c.c()});
-                int d = FastFp4Gemm.run(unit, ops, 1, Progress.NONE)[0];
-                assertEquals(Integer.toHexString(c.d()), Integer.toHexString(d), f.getFileName() + " " + c.id());
+                for (Kernels kernels : Kernels.values()) {
+                    int d = kernels.run(unit, ops, 1)[0];
+                    assertEquals(Integer.toHexString(c.d()), Integer.toHexString(d), kernels + " " + f.getFileName() + " " + c.id());
+                }
                 passed++;
             }
         }
         assertTrue(passed == 3000, "ran " + passed);
+    }
+
+    /**
+     * Every shared FP4 golden case on the diagonal of a GEMM of up to 200 cases (row i of A and
+     * column i of B are case i, C row i is case i's C): unlike the 1×1 GEMMs above, this puts the
+     * cases in the vector lanes of the fast engine. Only D[i][i] has an expected value.
+     */
+    @Test
+    void everyFp4GoldenVectorPassesOnTheDiagonalOfABatchedGemm() throws Exception {
+        Path dir = Path.of(System.getProperty("fp4sim.root", "..")).toAbsolutePath().normalize().resolve("golden-vectors");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().startsWith("tcgen05_mxf4")).sorted().toList();
+        }
+        int passed = 0;
+        for (Path f : files) {
+            GoldenFile gf = new GoldenReader().read(f);
+            int block = gf.variant().blockSize();
+            BlockScaledFp4 unit = new BlockScaledFp4(gf.variant().scaleFormat(), block, BlockScaledProfile.BLACKWELL);
+            java.util.Map<Integer, List<GoldenCase>> byK = new java.util.TreeMap<>();
+            for (GoldenCase c : gf.cases()) {
+                byK.computeIfAbsent(c.k(), kk -> new java.util.ArrayList<>()).add(c);
+            }
+            for (var e : byK.entrySet()) {
+                int k = e.getKey();
+                List<GoldenCase> all = e.getValue();
+                for (int from = 0; from < all.size(); from += 200) {
+                    List<GoldenCase> cs = all.subList(from, Math.min(all.size(), from + 200));
+                    int m = cs.size();
+                    byte[] a = new byte[m * k / 2];
+                    byte[] b = new byte[m * k / 2];
+                    byte[] sfa = new byte[m * k / block];
+                    byte[] sfb = new byte[m * k / block];
+                    int[] c = new int[m * m];
+                    for (int i = 0; i < m; i++) {
+                        GoldenCase g = cs.get(i);
+                        System.arraycopy(g.a(), 0, a, i * k / 2, k / 2);
+                        System.arraycopy(g.b(), 0, b, i * k / 2, k / 2);
+                        System.arraycopy(g.sfa(), 0, sfa, i * k / block, k / block);
+                        System.arraycopy(g.sfb(), 0, sfb, i * k / block, k / block);
+                        java.util.Arrays.fill(c, i * m, (i + 1) * m, g.c());
+                    }
+                    Fp4Operands ops = new Fp4Operands(m, m, k, block, a, b, sfa, sfb, c);
+                    for (Kernels kernels : Kernels.values()) {
+                        int[] d = kernels.run(unit, ops, 2);
+                        for (int i = 0; i < m; i++) {
+                            assertEquals(Integer.toHexString(cs.get(i).d()), Integer.toHexString(d[i * m + i]),
+                                    kernels + " " + f.getFileName() + " " + cs.get(i).id());
+                        }
+                    }
+                    passed += m;
+                }
+            }
+        }
+        assertEquals(3000, passed);
     }
 }
