@@ -22,9 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-/** The datapath step (one K = 64 NVFP4 instruction for one D element) and both GEMM engines. */
+/**
+ * The datapath step (one K = 64 NVFP4 instruction for one D element), the reference engine and the
+ * fast engine with its Vector API kernels (the fork adds jdk.incubator.vector) and its scalar kernels.
+ */
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class DatapathBench {
@@ -75,5 +78,13 @@ public class DatapathBench {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public int[] fastEngine() {
         return FastFp4Gemm.run(unit, ops, 1, Progress.NONE);
+    }
+
+    /** The fast engine without the Vector API (what runs when the JVM lacks jdk.incubator.vector). */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int[] fastEngineScalarKernels() {
+        return FastFp4Gemm.runScalar(unit, ops, 1, Progress.NONE);
     }
 }

@@ -6,6 +6,7 @@ import dev.fp4sim.sim.gemm.Fp4GemmEngine;
 import dev.fp4sim.sim.gemm.Fp4Operands;
 import dev.fp4sim.sim.gemm.Progress;
 import dev.fp4sim.sim.gemm.Sgemm;
+import dev.fp4sim.sim.gemm.VectorFp4Gemm;
 import dev.fp4sim.sim.profile.BlockScaledProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,11 @@ import java.util.concurrent.Callable;
                 "Time a bit-exact block-scaled FP4 GEMM (random operands) and, for scale, a plain f32 GEMM",
                 "of the same shape in the same JVM. Prints every run, the median, simulated MAC/s, the",
                 "ratio to f32, peak heap, and checks a sample of D elements against the reference datapath.",
+                "Also prints the process CPU time of each run and the system load average: the machine may",
+                "be shared, and wall time then says little about the engine.",
+                "",
+                "The fast engine and the f32 GEMM use Vector API kernels when the JVM was started with",
+                "--add-modules jdk.incubator.vector (FP4SIM_JAVA_OPTS below), otherwise scalar kernels.",
                 "",
                 "Formats: nvfp4 (mxf4nvf4, ue4m3, block 16), mxfp4 (mxf4, ue8m0, block 32),",
                 "         nvfp4-ue8m0 (mxf4nvf4, ue8m0, block 16).",
@@ -33,7 +39,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  fp4sim bench gemm --m 4096 --n 4096 --k 4096",
                 "  fp4sim bench gemm --m 1024 --n 1024 --k 1024 --engine reference --runs 1",
-                "  FP4SIM_JAVA_OPTS=-Xmx2g fp4sim bench gemm --m 4096 --n 4096 --k 4096 --threads 2"})
+                "  FP4SIM_JAVA_OPTS='-Xmx2g --add-modules jdk.incubator.vector' fp4sim bench gemm --m 4096 --n 4096 --k 4096"})
 final class BenchGemmCommand implements Callable<Integer> {
 
     @Option(names = "--m", defaultValue = "1024", description = "rows of A and D (default ${DEFAULT-VALUE})")
@@ -92,14 +98,20 @@ final class BenchGemmCommand implements Callable<Integer> {
         double macs = (double) m * n * k;
         out.printf(Locale.ROOT, "%s GEMM %dx%dx%d, engine %s, %d thread(s), %s%n", format, m, n, k, eng.name(), t,
                 Runtime.version());
+        if (eng == Fp4GemmEngine.FAST) {
+            out.println("fast engine: " + VectorFp4Gemm.describe());
+        }
+        out.printf(Locale.ROOT, "load average before: %.2f on %d cores%n", loadAverage(), Runtime.getRuntime().availableProcessors());
         err.println("warm-up run ...");
         int[] d = eng.run(unit, ops, t, Progress.NONE);
         double[] secs = new double[runs];
         for (int r = 0; r < runs; r++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             d = eng.run(unit, ops, t, Progress.NONE);
             secs[r] = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "  run %d: %.3f s%n", r + 1, secs[r]);
+            out.printf(Locale.ROOT, "  run %d: %.3f s (process CPU %.3f s)%n", r + 1, secs[r], (processCpuNanos() - c0) / 1e9);
+            out.flush();
         }
         double median = median(secs);
         out.printf(Locale.ROOT, "bit-exact %s: median %.3f s, %.2f GMAC/s simulated%n", eng.name(), median, macs / median / 1e9);
@@ -124,9 +136,10 @@ final class BenchGemmCommand implements Callable<Integer> {
                 s[r] = (System.nanoTime() - t0) / 1e9;
             }
             double sm = median(s);
-            out.printf(Locale.ROOT, "plain f32 GEMM (same JVM, same blocking): median %.3f s, %.2f GFLOP/s; bit-exact/f32 ratio %.2f%n",
-                    sm, 2 * macs / sm / 1e9, median / sm);
+            out.printf(Locale.ROOT, "plain f32 GEMM (same JVM, %s kernels): median %.3f s, %.2f GFLOP/s; bit-exact/f32 ratio %.2f%n",
+                    VectorFp4Gemm.available() ? "Vector API" : "scalar", sm, 2 * macs / sm / 1e9, median / sm);
         }
+        out.printf(Locale.ROOT, "load average after: %.2f%n", loadAverage());
         out.printf(Locale.ROOT, "peak heap: %.0f MiB (max %.0f MiB)%n", peakHeap() / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0);
         out.flush();
@@ -167,6 +180,16 @@ final class BenchGemmCommand implements Callable<Integer> {
         double[] s = x.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** CPU time of the whole process (all threads), or −1 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static long peakHeap() {

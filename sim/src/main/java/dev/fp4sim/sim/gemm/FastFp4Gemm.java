@@ -164,6 +164,11 @@ public final class FastFp4Gemm {
         final BlockScaledProfile profile;
 
         Decoded(BlockScaledFp4 unit, Fp4Operands ops) {
+            this(unit, ops, true);
+        }
+
+        /** @param bPanelsToo whether to build {@link #bPanels} (the scalar kernels' B layout; the vector kernels pack their own) */
+        Decoded(BlockScaledFp4 unit, Fp4Operands ops, boolean bPanelsToo) {
             m = ops.m();
             n = ops.n();
             k = ops.k();
@@ -185,14 +190,14 @@ public final class FastFp4Gemm {
             maskA = new short[m * groupsPerRow];
             decodeRows(ops.a(), m, k, twice, a2, maskA, false, 0);
             panels = (n + PANEL - 1) / PANEL;
-            float[] b2t = new float[k * panels * PANEL];
+            float[] b2t = bPanelsToo ? new float[k * panels * PANEL] : null;
             maskB = new short[n * groupsPerRow];
             decodeRows(ops.b(), n, k, twice, b2t, maskB, true, panels * PANEL);
             maskB = transpose(maskB, n, groupsPerRow);
             // Separate arrays per (k, panel): the JIT vectorises the column loop only when every array
             // is indexed from 0 (measured: offset-indexed sources ran 5x slower, docs/performance.md).
-            bPanels = new float[k * panels][];
-            for (int kk = 0; kk < k; kk++) {
+            bPanels = new float[bPanelsToo ? k * panels : 0][];
+            for (int kk = 0; bPanelsToo && kk < k; kk++) {
                 for (int p = 0; p < panels; p++) {
                     bPanels[kk * panels + p] = java.util.Arrays.copyOfRange(b2t, kk * panels * PANEL + p * PANEL,
                             kk * panels * PANEL + (p + 1) * PANEL);
@@ -247,7 +252,9 @@ public final class FastFp4Gemm {
                         int kk = g * 16 + e;
                         int code = (packed[r * rowBytes + (kk >>> 1)] >>> ((kk & 1) << 2)) & 0xF;
                         float v = twice[code];
-                        if (transpose) {
+                        if (out == null) {
+                            // masks only
+                        } else if (transpose) {
                             out[kk * n + r] = v;
                         } else {
                             out[r * k + kk] = v;

@@ -20,7 +20,13 @@ public final class Sgemm {
     private Sgemm() {
     }
 
+    /** C = A·Bᵀ; with the Vector API kernels ({@link VectorSgemm}) when the JVM resolved jdk.incubator.vector. */
     public static float[] run(float[] a, float[] b, int m, int n, int k, int threads) throws Exception {
+        return VectorFp4Gemm.available() ? VectorSgemm.run(a, b, m, n, k, threads) : runScalar(a, b, m, n, k, threads);
+    }
+
+    /** C = A·Bᵀ with plain loops the JIT vectorises (4 rows × one k step per pass). */
+    public static float[] runScalar(float[] a, float[] b, int m, int n, int k, int threads) throws Exception {
         int panels = (n + PANEL - 1) / PANEL;
         float[][] bp = new float[k * panels][PANEL];
         for (int j = 0; j < n; j++) {

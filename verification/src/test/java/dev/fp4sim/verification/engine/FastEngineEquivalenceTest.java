@@ -64,7 +64,8 @@ class FastEngineEquivalenceTest {
             FloatFormat sf = config == 0 ? FloatFormat.UE4M3 : FloatFormat.UE8M0;
             int block = config == 2 ? 32 : 16;
             int m = Generate.range(1, 9).generate(in);
-            int n = Generate.range(1, 9).generate(in);
+            // up to 3 vector widths of columns, so that special cases land in every lane of the fuse
+            int n = Generate.range(1, 24).generate(in);
             int instrs = Generate.range(1, 4).generate(in);
             int k = 64 * instrs;
             byte[] a = new byte[m * k / 2];
