@@ -58,51 +58,53 @@ final class VectorGemmKernels {
     }
 
     static int[] run(BlockScaledFp4 unit, Fp4Operands ops, int threads, Progress progress) {
-        FastFp4Gemm.Decoded dec = new FastFp4Gemm.Decoded(unit, ops, false);
         int m = ops.m();
         int n = ops.n();
-        float[][] bv = packB(ops.b(), n, ops.k());
-        int instrs = ops.k() / BlockScaledFp4.K;
-        int[] ebMinN = new int[instrs * n];
-        for (int i = 0; i < ebMinN.length; i++) {
-            ebMinN[i] = dec.nanB[i] ? NAN_SENTINEL : dec.ebMin[i];
-        }
-        int[] d = new int[m * n];
-        if (ops.c() != null) {
-            System.arraycopy(ops.c(), 0, d, 0, d.length);
-        }
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         int workers = Math.max(1, Math.min(threads, tasks));
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong rowsDone = new AtomicLong();
-        Runnable worker = () -> {
-            float[][] acc = new float[4 * ROWS][PANEL];
-            // fuseGeneral reads the group sums of row-in-block rr at acc[rr], acc[4+rr], acc[8+rr], acc[12+rr]
-            float[][][] views = new float[ROWS][16][];
-            for (int rr = 0; rr < ROWS; rr++) {
-                for (int g = 0; g < 4; g++) {
-                    views[rr][4 * g] = acc[g * ROWS + rr];
-                }
-            }
-            int[] rowOff = new int[ROWS];
-            int t;
-            while ((t = next.getAndIncrement()) < tasks) {
-                int r0 = t * ROWS_PER_TASK;
-                int r1 = Math.min(m, r0 + ROWS_PER_TASK);
-                computeRows(dec, bv, d, r0, r1, acc, views, rowOff, ebMinN);
-                progress.update(rowsDone.addAndGet(r1 - r0), m);
-            }
-        };
-        if (workers == 1) {
-            worker.run();
-            return d;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
             Thread th = new Thread(r, "fp4sim-vector-gemm");
             th.setDaemon(true);
             return th;
         });
         try {
+            // decoding is serial work (≈ 5% at 4096³): pack B on a worker while this thread decodes A and the scales
+            Future<float[][]> packed = pool == null ? null : pool.submit(() -> packB(ops.b(), n, ops.k()));
+            FastFp4Gemm.Decoded dec = new FastFp4Gemm.Decoded(unit, ops, false);
+            int instrs = ops.k() / BlockScaledFp4.K;
+            int[] ebMinN = new int[instrs * n];
+            for (int i = 0; i < ebMinN.length; i++) {
+                ebMinN[i] = dec.nanB[i] ? NAN_SENTINEL : dec.ebMin[i];
+            }
+            int[] d = new int[m * n];
+            if (ops.c() != null) {
+                System.arraycopy(ops.c(), 0, d, 0, d.length);
+            }
+            float[][] bv = packed == null ? packB(ops.b(), n, ops.k()) : packed.get();
+            AtomicInteger next = new AtomicInteger();
+            AtomicLong rowsDone = new AtomicLong();
+            Runnable worker = () -> {
+                float[][] acc = new float[4 * ROWS][PANEL];
+                // fuseGeneral reads the group sums of row-in-block rr at acc[rr], acc[4+rr], acc[8+rr], acc[12+rr]
+                float[][][] views = new float[ROWS][16][];
+                for (int rr = 0; rr < ROWS; rr++) {
+                    for (int g = 0; g < 4; g++) {
+                        views[rr][4 * g] = acc[g * ROWS + rr];
+                    }
+                }
+                int[] rowOff = new int[ROWS];
+                int t;
+                while ((t = next.getAndIncrement()) < tasks) {
+                    int r0 = t * ROWS_PER_TASK;
+                    int r1 = Math.min(m, r0 + ROWS_PER_TASK);
+                    computeRows(dec, bv, d, r0, r1, acc, views, rowOff, ebMinN);
+                    progress.update(rowsDone.addAndGet(r1 - r0), m);
+                }
+            };
+            if (pool == null) {
+                worker.run();
+                return d;
+            }
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 futures.add(pool.submit(worker));
@@ -110,15 +112,17 @@ final class VectorGemmKernels {
             for (Future<?> f : futures) {
                 f.get();
             }
+            return d;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("GEMM interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("GEMM worker failed: " + e.getCause(), e.getCause());
         } finally {
-            pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
-        return d;
     }
 
     /**
@@ -287,19 +291,15 @@ final class VectorGemmKernels {
                     .add(widen(p2, j).mul(sa2).mul(DoubleVector.fromArray(D, sbD, sb2 + col)))
                     .add(widen(p3, j).mul(sa3).mul(DoubleVector.fromArray(D, sbD, sb3 + col)))
                     .add((DoubleVector) c.reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0));
-            FloatVector rn = (FloatVector) sum.convertShape(VectorOperators.D2F, FD, 0);
-            // RZ: one ulp back toward zero where the nearest conversion rounded away. The test is a
-            // double compare; its mask becomes 0/1 ints by a blend and a conversion, because casting
-            // a mask between species is not intrinsified on JDK 17 (measured 15x slower).
-            DoubleVector away = DoubleVector.zero(D).blend(1.0,
-                    ((DoubleVector) rn.convertShape(VectorOperators.F2D, D, 0)).abs().compare(VectorOperators.GT, sum.abs()));
-            // 0.0/1.0 → float bits 0 / 0x3F800000 → >>> 29 → 0/1 (D2I of 8 lanes is not intrinsified on JDK 17)
-            IntVector awayBit = ((FloatVector) away.convertShape(VectorOperators.D2F, FD, 0)).reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHR, 29);
-            IntVector bits = rn.reinterpretAsInts().sub(awayBit);
-            // |sum| near or above 2^128 (nearest conversion gave Inf): the general path applies the overflow rule
-            ok = ok.and(rn.reinterpretAsInts().and(0x7FFFFFFF).compare(VectorOperators.LT, 0x7F800000));
-            bits = bits.blend(0, bits.eq(Integer.MIN_VALUE));
+            // RZ to f32 by truncation: clearing the 29 low significand bits of the (exact) double
+            // leaves a value with a 24-bit significand, which then converts to float exactly. That
+            // holds where the result is a normal float; sums below 2^−126 (subnormal results) and at
+            // or above 2^128 (overflow rule) go through the general path, as do zero sums
+            // (numerics.md §3.1 step 4, OutputRounding.RZ_F32).
+            IntVector bits = ((FloatVector) sum.reinterpretAsLongs().and(~0x1FFFFFFFL).reinterpretAsDoubles()
+                    .convertShape(VectorOperators.D2F, FD, 0)).reinterpretAsInts();
+            IntVector mag = bits.and(0x7FFFFFFF);
+            ok = ok.and(mag.compare(VectorOperators.GE, 0x00800000)).and(mag.compare(VectorOperators.LT, 0x7F800000));
             c.blend(bits, ok).intoArray(d, idx);
             if (!ok.allTrue()) {
                 for (int l = 0; l < dl; l++) {
