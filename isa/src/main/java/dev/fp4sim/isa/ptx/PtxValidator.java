@@ -39,9 +39,27 @@ public final class PtxValidator {
             }
         }
         PtxValidator v = new PtxValidator(target, r);
+        Instruction firstGroup = null;
         for (PtxStatement s : statements) {
+            if (s instanceof PtxStatement.Directive d && (d.text().contains(".entry") || d.text().contains(".func"))) {
+                firstGroup = null;
+            }
             if (s instanceof Instruction i) {
+                int before = v.errors.size();
                 v.check(i);
+                String cg = i.opcode().startsWith("tcgen05.") ? Qualifiers.value(i.qualifiers(), "cta_group::") : null;
+                if (cg == null || v.errors.size() != before) {
+                    continue;
+                }
+                // isa.md §1.1: all tcgen05 instructions of a kernel use one .cta_group (ptxas: "uses single
+                // CTA (.cta_group::1) and CTA pair granularity (.cta_group::2) and that is not allowed").
+                if (firstGroup == null) {
+                    firstGroup = i;
+                } else if (!cg.equals(Qualifiers.value(firstGroup.qualifiers(), "cta_group::"))) {
+                    v.error(i, ".cta_group::" + cg + " in a function that already uses .cta_group::"
+                            + Qualifiers.value(firstGroup.qualifiers(), "cta_group::") + " (line " + firstGroup.pos().line()
+                            + "): a kernel's tcgen05 instructions all use the same .cta_group");
+                }
             }
         }
         return List.copyOf(v.errors);
@@ -145,6 +163,10 @@ public final class PtxValidator {
 
     private String ctaGroup(Instruction i) {
         String cg = Qualifiers.value(i.qualifiers(), "cta_group::");
+        if (Qualifiers.count(i.qualifiers(), "cta_group::") > 1) {
+            error(i, "give one .cta_group");
+            return null;
+        }
         if (cg == null) {
             error(i, ".cta_group::1 or .cta_group::2 is required");
             return null;
@@ -365,8 +387,13 @@ public final class PtxValidator {
             error(a, alloc ? "operands are [dst] (shared address) and nCols" : "operands are taddr (32-bit register) and nCols");
             return;
         }
-        if (o.get(1) instanceof Operand.Imm n && (n.value() < 32 || n.value() > 512 || Long.bitCount(n.value()) != 1)) {
+        // PTX ISA §9.7.16.7.1 asks for a power of 2 in 32..512 in both; ptxas 13.0 enforces that on alloc
+        // but checks only "a multiple of 32" on dealloc (96, 0, 2048 assemble). The verdict follows ptxas;
+        // a dealloc that does not match an allocation is the machine model's error at run time.
+        if (alloc && o.get(1) instanceof Operand.Imm n && (n.value() < 32 || n.value() > 512 || Long.bitCount(n.value()) != 1)) {
             error(a, "nCols " + n.value() + " must be a power of 2 in 32..512");
+        } else if (!alloc && o.get(1) instanceof Operand.Imm n && n.value() % 32 != 0) {
+            error(a, "nCols " + n.value() + " must be a multiple of 32 (and should be the power of 2 in 32..512 that was allocated)");
         }
     }
 
@@ -684,7 +711,12 @@ public final class PtxValidator {
                 }
             }
             case "bar", "barrier" -> {
-                if (!g.operands().stream().allMatch(o -> regOrImm(o, 32))) {
+                List<Operand> bo = g.operands();
+                if (!bo.isEmpty() && bo.get(0) instanceof Operand.Imm id && (id.value() < 0 || id.value() > 15)) {
+                    bad = "barrier number " + id.value() + " is out of range 0..15";
+                } else if (bo.size() > 1 && !q.contains("red") && bo.get(1) instanceof Operand.Imm n && n.value() % 32 != 0) {
+                    bad = "the thread count " + n.value() + " must be a multiple of the warp size (32)";
+                } else if (!g.operands().stream().allMatch(o -> regOrImm(o, 32))) {
                     bad = "bar operands are a barrier id and an optional thread count (immediates or 32-bit registers)";
                 } else if (!q.stream().allMatch(x -> Set.of("sync", "arrive", "red", "cta", "aligned", "popc", "and", "or", "u32", "pred").contains(x))) {
                     bad = "bar takes .sync, .arrive or .red (with .cta/.aligned)";
@@ -693,6 +725,8 @@ public final class PtxValidator {
             case "fence" -> {
                 if (q.isEmpty()) {
                     bad = "fence needs a kind (.proxy.async, .sc, .acq_rel, ...)";
+                } else if (q.contains("proxy") && !q.get(0).equals("proxy")) {
+                    bad = "write fence.proxy.<kind> (.proxy comes first)";
                 } else if (q.contains("proxy")) {
                     long kinds = q.stream().filter(x -> Set.of("async", "alias", "tensormap::generic").contains(x)).count();
                     long spaces = q.stream().filter(x -> Set.of("global", "shared::cta", "shared::cluster", "release", "acquire").contains(x)).count();
