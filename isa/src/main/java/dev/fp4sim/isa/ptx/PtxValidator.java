@@ -585,6 +585,21 @@ public final class PtxValidator {
             error(m, "'.noComplete' is only valid on mbarrier.arrive");
             return;
         }
+        // Memory order and scope come as a pair (ptxas: "requires scope" / "requires order"); which orders
+        // each operation takes was probed with ptxas 13.0 (PTX ISA §9.7.13.15.12-16).
+        long sems = q.stream().filter(x -> Set.of("release", "acquire", "relaxed").contains(x)).count();
+        long scopes = q.stream().filter(x -> Set.of("cta", "cluster").contains(x)).count();
+        Set<String> orders = op.equals("init") || op.equals("inval") ? Set.of() : arrive ? Set.of("release", "relaxed")
+                : wait ? Set.of("acquire", "relaxed") : Set.of("relaxed");
+        String sem = q.stream().filter(x -> Set.of("release", "acquire", "relaxed").contains(x)).findFirst().orElse(null);
+        if (sem != null && !orders.contains(sem)) {
+            error(m, "'." + sem + "' is not valid on " + m.opcode() + (orders.isEmpty() ? "" : " (valid: ." + String.join(", .", orders) + ")"));
+            return;
+        }
+        if (sems > 1 || scopes > 1 || sems != scopes) {
+            error(m, "give a memory order and a scope together (e.g. ." + (orders.isEmpty() ? "relaxed" : orders.iterator().next()) + ".cta) or neither");
+            return;
+        }
         if (op.equals("init") && q.contains("shared::cluster")) {
             error(m, "mbarrier.init takes .shared or .shared::cta, not .shared::cluster");
             return;
