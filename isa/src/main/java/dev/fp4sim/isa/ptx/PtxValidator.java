@@ -299,8 +299,9 @@ public final class PtxValidator {
             return;
         }
         if (m.ws()) {
-            if (rest.size() < 1 || rest.size() > 2 || !pred(rest.get(0)) || (rest.size() == 2 && !reg(rest.get(1), 64))) {
-                error(m, ".ws forms end with enable-input-d {, zero-column-mask-desc (64-bit)}");
+            // The zero-column mask descriptor may also be an immediate (any value: ptxas 13.0 does not range-check it).
+            if (rest.size() < 1 || rest.size() > 2 || !pred(rest.get(0)) || (rest.size() == 2 && !regOrImm(rest.get(1), 64))) {
+                error(m, ".ws forms end with enable-input-d {, zero-column-mask-desc (64-bit register or immediate)}");
             }
             return;
         }
