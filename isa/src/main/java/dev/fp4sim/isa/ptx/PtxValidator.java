@@ -195,6 +195,10 @@ public final class PtxValidator {
             return;
         }
         String kind = m.kind();
+        if (Qualifiers.count(q, "kind::") > 1) {
+            error(m, "give one .kind");
+            return;
+        }
         if (kind == null) {
             error(m, ".kind is required (.kind::f16, tf32, f8f6f4, i8, mxf8f6f4, mxf4, mxf4nvf4)");
             return;
@@ -571,6 +575,10 @@ public final class PtxValidator {
             error(m, "exactly one type, .b64, is required (mbarrier objects are 64-bit)");
             return;
         }
+        if (q.stream().filter(x -> x.startsWith("shared")).count() > 1) {
+            error(m, "give at most one state space (.shared, .shared::cta or .shared::cluster)");
+            return;
+        }
         String op = m.opcode().substring("mbarrier.".length());
         boolean arrive = op.startsWith("arrive");
         boolean wait = op.endsWith("_wait");
@@ -732,10 +740,20 @@ public final class PtxValidator {
                     bad = "barrier number " + id.value() + " is out of range 0..15";
                 } else if (bo.size() > 1 && !q.contains("red") && bo.get(1) instanceof Operand.Imm n && n.value() % 32 != 0) {
                     bad = "the thread count " + n.value() + " must be a multiple of the warp size (32)";
-                } else if (!g.operands().stream().allMatch(o -> regOrImm(o, 32))) {
+                } else if (!g.operands().stream().allMatch(o -> regOrImm(o, 32)
+                        || (q.contains("red") && o instanceof Operand.Reg r && regs.widthOf(r.name()) == Registers.PRED))) {
                     bad = "bar operands are a barrier id and an optional thread count (immediates or 32-bit registers)";
                 } else if (!q.stream().allMatch(x -> Set.of("sync", "arrive", "red", "cta", "aligned", "popc", "and", "or", "u32", "pred").contains(x))) {
                     bad = "bar takes .sync, .arrive or .red (with .cta/.aligned)";
+                } else if (q.stream().filter(x -> Set.of("sync", "arrive", "red").contains(x)).distinct().count() != 1) {
+                    // PTX ISA §9.7.13.1; ptxas 13.0 tolerates a repeated .sync but not two different operations
+                    bad = g.opcode() + " takes exactly one of .sync, .arrive, .red";
+                } else if (q.contains("cta") && !q.get(0).equals("cta")) {
+                    bad = ".cta comes first (" + g.opcode() + ".cta.sync)";
+                } else if (g.opcode().equals("bar") && q.contains("aligned")) {
+                    bad = "bar is always aligned: write bar.sync, or barrier.sync.aligned";
+                } else if (q.contains("arrive") && bo.size() != 2) {
+                    bad = g.opcode() + ".arrive takes a barrier id and a thread count";
                 }
             }
             case "fence" -> {
