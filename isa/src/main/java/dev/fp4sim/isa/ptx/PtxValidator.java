@@ -106,11 +106,21 @@ public final class PtxValidator {
         return o instanceof Operand.Reg r && !r.negated() && regs.widthOf(r.name()) == w;
     }
 
+    /** An integer-valued operand (count, descriptor, state): an immediate or a register usable as .u{w} (not a float register). */
     private boolean regOrImm(Operand o, int w) {
+        return o instanceof Operand.Imm || intReg(o, w);
+    }
+
+    /** A data operand: an immediate or any register of the width (ptxas takes .f32 registers here). */
+    private boolean dataOrImm(Operand o, int w) {
         return o instanceof Operand.Imm || reg(o, w);
     }
 
-    /** A [reg] address whose register has one of the widths (or a symbol). */
+    private boolean intReg(Operand o, int w) {
+        return reg(o, w) && Registers.compatible(regs.typeOf(((Operand.Reg) o).name()), "u" + w);
+    }
+
+    /** A [reg] address whose register has one of the widths and an integer or bit type (or a symbol). */
     private boolean addr(Operand o, int... widths) {
         if (!(o instanceof Operand.Addr a) || a.coordinates() != null) {
             return false;
@@ -121,10 +131,19 @@ public final class PtxValidator {
         int w = width(a.base());
         for (int x : widths) {
             if (w == x) {
-                return true;
+                return Registers.compatible(regs.typeOf(((Operand.Reg) a.base()).name()), "u" + w);
             }
         }
         return false;
+    }
+
+    /**
+     * A tensor-memory address operand of tcgen05.mma ([d-tmem], [a-tmem], [sp-meta-tmem], [scale-*-tmem]):
+     * ptxas 13.0 takes only a .b32 register here (a .u32 or .s32 one is an "Arguments mismatch", though
+     * tcgen05.ld/st/cp accept them for their taddr).
+     */
+    private boolean mmaTmem(Operand o) {
+        return addr(o, 32) && ((Operand.Addr) o).base() instanceof Operand.Reg r && "b32".equals(regs.typeOf(r.name()));
     }
 
     private boolean pred(Operand o) {
@@ -285,10 +304,10 @@ public final class PtxValidator {
             return;
         }
         boolean aTmem = ops.get(1) instanceof Operand.Addr;
-        if (!addr(ops.get(0), 32) || !(aTmem ? addr(ops.get(1), 32) : regOrImm(ops.get(1), 64)) || !regOrImm(ops.get(2), 64)
-                || (m.sparse() && !addr(ops.get(3), 32)) || !regOrImm(ops.get(base - 1), 32)) {
-            error(m, "operands must be [d-tmem] (32-bit), a-desc (64-bit) or [a-tmem], b-desc (64-bit)"
-                    + (m.sparse() ? ", [sp-meta-tmem]" : "") + ", idesc (32-bit)");
+        if (!mmaTmem(ops.get(0)) || !(aTmem ? mmaTmem(ops.get(1)) : regOrImm(ops.get(1), 64)) || !regOrImm(ops.get(2), 64)
+                || (m.sparse() && !mmaTmem(ops.get(3))) || !regOrImm(ops.get(base - 1), 32)) {
+            error(m, "operands must be [d-tmem] (.b32 register), a-desc (64-bit) or [a-tmem], b-desc (64-bit)"
+                    + (m.sparse() ? ", [sp-meta-tmem]" : "") + ", idesc (32-bit integer)");
             return;
         }
         if (ashift && !aTmem) {
@@ -297,8 +316,8 @@ public final class PtxValidator {
         }
         List<Operand> rest = ops.subList(base, ops.size());
         if (mx) {
-            if (rest.size() != 3 || !addr(rest.get(0), 32) || !addr(rest.get(1), 32) || !pred(rest.get(2))) {
-                error(m, "block-scaled forms end with [scale-A-tmem], [scale-B-tmem], enable-input-d");
+            if (rest.size() != 3 || !mmaTmem(rest.get(0)) || !mmaTmem(rest.get(1)) || !pred(rest.get(2))) {
+                error(m, "block-scaled forms end with [scale-A-tmem], [scale-B-tmem] (.b32 registers), enable-input-d");
             }
             return;
         }
@@ -388,7 +407,7 @@ public final class PtxValidator {
             }
             return;
         }
-        if (o.size() != 2 || !(alloc ? addr(o.get(0), 32, 64) : reg(o.get(0), 32)) || !regOrImm(o.get(1), 32)) {
+        if (o.size() != 2 || !(alloc ? addr(o.get(0), 32, 64) : intReg(o.get(0), 32)) || !regOrImm(o.get(1), 32)) {
             error(a, alloc ? "operands are [dst] (shared address) and nCols" : "operands are taddr (32-bit register) and nCols");
             return;
         }
@@ -623,7 +642,7 @@ public final class PtxValidator {
             case "arrive", "arrive_drop" -> {
                 boolean tx = q.contains("expect_tx");
                 boolean sink = o.size() > 0 && o.get(0) instanceof Operand.Sym sym && sym.name().equals("_");
-                if (o.size() < 2 || o.size() > 3 || (tx && o.size() != 3) || !(sink || reg(o.get(0), 64)) || !addr(o.get(1), 32, 64)
+                if (o.size() < 2 || o.size() > 3 || (tx && o.size() != 3) || !(sink || intReg(o.get(0), 64)) || !addr(o.get(1), 32, 64)
                         || (o.size() == 3 && !regOrImm(o.get(2), 32))) {
                     error(m, "operands are state (64-bit register or _), [mbar]" + (tx ? ", tx-count" : " {, count}"));
                 }
@@ -640,7 +659,7 @@ public final class PtxValidator {
             }
             case "try_wait", "test_wait" -> {
                 if (o.size() < 3 || o.size() > 4 || !reg(o.get(0), Registers.PRED) || !addr(o.get(1), 32, 64)
-                        || !(q.contains("parity") ? regOrImm(o.get(2), 32) : reg(o.get(2), 64)) || (o.size() == 4 && !regOrImm(o.get(3), 32))) {
+                        || !(q.contains("parity") ? regOrImm(o.get(2), 32) : intReg(o.get(2), 64)) || (o.size() == 4 && !regOrImm(o.get(3), 32))) {
                     error(m, "operands are a predicate, [mbar], state or phase parity {, suspend-time hint}");
                 }
             }
@@ -699,8 +718,23 @@ public final class PtxValidator {
             error(t, "." + dim + " needs " + d + " coordinates, found " + map.coordinates().size());
             return;
         }
-        if (!map.coordinates().stream().allMatch(c -> regOrImm(c, 32))) {
+        if (!map.coordinates().stream().allMatch(c -> dataOrImm(c, 32))) {
             error(t, "coordinates are 32-bit registers or immediates");
+            return;
+        }
+        // ptxas 13.0: the coordinates' types must agree with each other (an immediate counts as an
+        // integer), and the vector must be an integer or bit one ({%f0, %r1} with a .b32 %r1 assembles).
+        List<String> ct = map.coordinates().stream().map(c -> c instanceof Operand.Reg r ? regs.typeOf(r.name()) : "s32").toList();
+        for (int i = 0; i < ct.size(); i++) {
+            for (int j = i + 1; j < ct.size(); j++) {
+                if (!Registers.compatible(ct.get(i), ct.get(j))) {
+                    error(t, "the coordinates mix ." + ct.get(i) + " and ." + ct.get(j) + " registers (use 32-bit integer registers)");
+                    return;
+                }
+            }
+        }
+        if (ct.stream().noneMatch(x -> x.startsWith("b")) && !Registers.compatible(ct.get(0), "u32")) {
+            error(t, "coordinates are 32-bit integer registers, not ." + ct.get(0));
             return;
         }
         if (!addr(o.get(0), 32, 64) || !addr(o.get(2), 32, 64)) {
@@ -821,8 +855,9 @@ public final class PtxValidator {
         List<Operand> o = g.operands();
         if ((op.equals("mov") || op.equals("add") || op.equals("sub")) && w > 1) {
             for (Operand x : o) {
-                if (x instanceof Operand.Reg r && regs.widthOf(r.name()) != w) {
-                    error(g, "register " + r.name() + " does not match ." + type);
+                if (x instanceof Operand.Reg r && !Registers.compatible(regs.typeOf(r.name()), type)) {
+                    error(g, "register " + r.name() + (regs.typeOf(r.name()) == null ? " is not declared" : " (." + regs.typeOf(r.name()) + ")")
+                            + " does not match ." + type);
                     return;
                 }
             }
@@ -838,8 +873,9 @@ public final class PtxValidator {
                 return;
             }
             for (Operand x : o.subList(1, boolOp ? 3 : o.size())) {
-                if (x instanceof Operand.Reg r && regs.widthOf(r.name()) != w) {
-                    error(g, "register " + r.name() + " does not match ." + type);
+                if (x instanceof Operand.Reg r && !Registers.compatible(regs.typeOf(r.name()), type)) {
+                    error(g, "register " + r.name() + (regs.typeOf(r.name()) == null ? " is not declared" : " (." + regs.typeOf(r.name()) + ")")
+                            + " does not match ." + type);
                     return;
                 }
             }

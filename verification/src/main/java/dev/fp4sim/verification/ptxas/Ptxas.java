@@ -57,10 +57,10 @@ public final class Ptxas {
         return lines[lines.length - 1];
     }
 
-    /** The kernel a single line is checked in: what ptxas sees for line i. */
+    /** The kernel a single line is checked in: what ptxas sees for line i (registers named as nvcc names them). */
     public static String kernel(int index, String line) {
         return ".visible .entry k" + index + "()\n{\n  .reg .b32 %r<16>;\n  .reg .b64 %rd<16>;\n  .reg .b16 %rs<4>;\n"
-                + "  .reg .pred %p<4>;\n  .shared .align 16 .b8 smem[1024];\n  " + line + "\n  ret;\n}\n";
+                + "  .reg .pred %p<4>;\n  .reg .f32 %f<8>;\n  .reg .f64 %fd<4>;\n  .shared .align 16 .b8 smem[1024];\n  " + line + "\n  ret;\n}\n";
     }
 
     /** For each line, whether ptxas assembles it for the target. */
