@@ -32,6 +32,24 @@ class IsaCommandTest {
         assertTrue(r.out().startsWith("0x4000404000010040"), r.out());
     }
 
+    /**
+     * Hand derivation from isa.md §3.3-3.4: K-major, 128B swizzle, start 0x400, SBO 1024, packed FP4
+     * (32 per 16-byte chunk). (1, 0): offset 1·128 = 0x80, address 0x480, XOR ((0x480 >> 7) & 7) << 4 =
+     * 0x10 gives 0x490. (9, 33): row 9 = group 1, row-in-group 1, chunk 1, odd element (high nibble):
+     * 128 + 1024 + 16 = 0x490 + 0x400 = 0x890, XOR ((0x890 >> 7) & 7) << 4 = 0x10 gives 0x880, bits 4-7.
+     */
+    @Test
+    void sdescPrintsElementAddresses() {
+        var r = run("isa", "sdesc", "0x4000404000010040", "--element", "fp4", "--at", "1,0", "--at", "9,33");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("(row 1, k 0): byte 0x00490, bits 0-3"), r.out());
+        assertTrue(r.out().contains("(row 9, k 33): byte 0x00880, bits 4-7"), r.out());
+        var bad = run("isa", "sdesc", "0x4000404000010040", "--element", "fp4", "--major", "MN", "--at", "0,0");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("must be K-major"), bad.err());
+        assertEquals(2, run("isa", "sdesc", "0x4000404000010040", "--at", "3").exit());
+    }
+
     @Test
     void checkReportsLineColumnAndExitStatus(@TempDir Path dir) throws Exception {
         Path ok = dir.resolve("ok.ptx");
