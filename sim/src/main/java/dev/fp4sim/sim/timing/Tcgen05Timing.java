@@ -91,7 +91,7 @@ public final class Tcgen05Timing {
     }
 
     /** The machine-file rate class of a kind: which {@code mac_per_clk_sm} entry bounds it. */
-    static double macPerClk(GpuSpec g, MmaKind kind) {
+    public static double macPerClk(GpuSpec g, MmaKind kind) {
         return switch (kind) {
             case F16 -> g.table("mac_per_clk_sm", "bf16");
             case TF32 -> g.table("mac_per_clk_sm", "tf32");
