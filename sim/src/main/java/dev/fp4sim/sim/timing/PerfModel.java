@@ -194,9 +194,11 @@ public final class PerfModel {
         double macs = (double) m * n * k;
         var traffic = new EnergyModel.Traffic(macs, f.energyClass(), hbmBytes, l2Bytes, smemBytes * kTiles * tiles * pair,
                 (double) m * n * 4 * 2);
-        // the last wave's D store cannot overlap anything
-        double lastStore = Math.min(tiles, slots) * pair * t.bm() * t.bn() * OUT_BYTES / hbmBw;
-        java.util.function.DoubleUnaryOperator secondsAt = clk -> Math.max(computeCycles / clk, Math.max(hbmSeconds, l2Seconds)) + lastStore
+        // The last wave's D store follows its main loops (nothing left to overlap it with); its bytes are
+        // already in the HBM total, which bounds the whole kernel.
+        double lastWaveTiles = tiles - (waves - 1) * slots;
+        double lastStore = lastWaveTiles * pair * t.bm() * t.bn() * OUT_BYTES / hbmBw;
+        java.util.function.DoubleUnaryOperator secondsAt = clk -> Math.max(computeCycles / clk + lastStore, Math.max(hbmSeconds, l2Seconds))
                 + g.get("launch_us") * 1e-6;
         // clock: the highest at which the board power holds
         double clock = EnergyModel.clockUnderPowerCap(g, traffic, secondsAt);
