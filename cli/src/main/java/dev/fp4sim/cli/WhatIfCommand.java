@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
         "  clock        the clock the kernel runs at before the power cap, MHz (= max_clock_mhz)",
         "  or any machine parameter (scalar or table.key, e.g. smem_read_b_clk, tmem_columns, hbm_tb_s,",
         "  l2_tb_s, board_w, mac_per_clk_sm.fp4, pj_per_mac.fp4; 'fp4sim perf gpus' lists the files).",
-        "With two or more --vary, the chart groups bars by the last one.",
+        "With two or more --vary, the chart groups bars by the last one; a sweep with more than 40 groups",
+        "is drawn as points over the sweep index (coloured by the last axis) instead.",
         "",
         "Example:",
         "  fp4sim perf whatif --gpu b200 --gemm 8192x8192x8192 --vary tmem_columns=256,512,1024 --vary format=nvfp4,mxfp4,fp8",
@@ -90,8 +91,7 @@ class WhatIfCommand implements Callable<Integer> {
                 + "---|".repeat(axes.size() + 6) + "\n");
         List<String> names = new ArrayList<>(axes.keySet());
         String seriesAxis = names.size() >= 2 ? names.get(names.size() - 1) : null;
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(base.name() + " " + gemm + " (model TFLOPS)")
-                .xAxisTitle(String.join(", ", seriesAxis == null ? names : names.subList(0, names.size() - 1))).yAxisTitle("TFLOPS").build();
+        List<Double> allTflops = new ArrayList<>();
         Map<String, List<String>> labels = new LinkedHashMap<>();
         Map<String, List<Double>> tflops = new LinkedHashMap<>();
         int done = 0;
@@ -139,15 +139,13 @@ class WhatIfCommand implements Callable<Integer> {
             });
             labels.computeIfAbsent(series, x -> new ArrayList<>()).add(rest.isEmpty() ? vals : String.join(",", rest));
             tflops.computeIfAbsent(series, x -> new ArrayList<>()).add(e.tflops());
+            allTflops.add(e.tflops());
             if (++done % 200 == 0) {
                 spec.commandLine().getErr().printf(Locale.ROOT, "whatif: %d/%d points%n", done, points.size());
             }
         }
-        for (String series : labels.keySet()) {
-            chart.addSeries(series, labels.get(series), tflops.get(series));
-        }
-        chart.getStyler().setLegendVisible(seriesAxis != null);
-        chart.getStyler().setXAxisLabelRotation(45);
+        org.knowm.xchart.internal.chartpart.Chart<?, ?> chart = chart(base.name() + " " + gemm + " (model TFLOPS)", names, seriesAxis,
+                labels, tflops, allTflops);
         try {
             Path prefix = Path.of(out);
             if (prefix.toAbsolutePath().getParent() != null) {
@@ -165,5 +163,41 @@ class WhatIfCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf(Locale.ROOT, "whatif: %d points in %.2f s%n", points.size(), (System.nanoTime() - started) / 1e9);
         o.flush();
         return 0;
+    }
+
+    /** Grouped bars for small sweeps; for large ones, TFLOPS over the sweep index, one colour per value of the last axis. */
+    private static org.knowm.xchart.internal.chartpart.Chart<?, ?> chart(String title, List<String> names, String seriesAxis,
+                                                                          Map<String, List<String>> labels, Map<String, List<Double>> tflops,
+                                                                          List<Double> all) {
+        int groups = labels.values().iterator().next().size();
+        if (groups <= 40) {
+            CategoryChart c = new CategoryChartBuilder().width(1000).height(560).title(title)
+                    .xAxisTitle(String.join(", ", seriesAxis == null ? names : names.subList(0, names.size() - 1))).yAxisTitle("TFLOPS").build();
+            for (String series : labels.keySet()) {
+                c.addSeries(series, labels.get(series), tflops.get(series));
+            }
+            c.getStyler().setLegendVisible(seriesAxis != null);
+            c.getStyler().setXAxisLabelRotation(45);
+            return c;
+        }
+        org.knowm.xchart.XYChart c = new org.knowm.xchart.XYChartBuilder().width(1000).height(560).title(title)
+                .xAxisTitle("sweep point (order of the CSV: " + String.join(", ", names) + ")").yAxisTitle("TFLOPS").build();
+        int series = labels.size();
+        int idx = 0;
+        Map<String, List<Double>> xs = new LinkedHashMap<>();
+        Map<String, List<Double>> ys = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(labels.keySet());
+        // points were produced in CSV order with the last axis varying fastest
+        for (double t : all) {
+            String key = keys.get(idx % series);
+            xs.computeIfAbsent(key, x -> new ArrayList<>()).add((double) idx);
+            ys.computeIfAbsent(key, x -> new ArrayList<>()).add(t);
+            idx++;
+        }
+        for (String k : keys) {
+            c.addSeries(k, xs.get(k), ys.get(k)).setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        }
+        c.getStyler().setMarkerSize(5);
+        return c;
     }
 }
