@@ -122,7 +122,10 @@ final class PerfCommand implements Runnable {
                 o.printf(Locale.ROOT, "  time        %.3f us   (%.1f TFLOPS)%n", e.seconds() * 1e6, e.tflops());
                 o.printf(Locale.ROOT, "  bottleneck  %s%n", e.bottleneck());
                 o.printf(Locale.ROOT, "  kernel      %s%n", e.tile());
-                o.printf(Locale.ROOT, "  clock       %.0f MHz (power-limited where the board power would be exceeded)%n", e.clockMhz());
+                GpuSpec g = gpu(gpu);
+                o.printf(Locale.ROOT, "  clock       %.0f MHz (%s)%n", e.clockMhz(), e.clockMhz() < g.get("max_clock_mhz") - 0.5
+                        ? String.format(Locale.ROOT, "power-limited: %.0f MHz would exceed the %.0f W board power", g.get("max_clock_mhz"), g.get("board_w"))
+                        : String.format(Locale.ROOT, "the maximum; the board power of %.0f W is not reached", g.get("board_w")));
                 o.print("  utilisation");
                 e.utilisation().forEach((r, u) -> o.printf(Locale.ROOT, "  %s %.0f%%", r, 100 * u));
                 o.println();
