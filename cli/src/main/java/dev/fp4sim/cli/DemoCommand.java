@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("against the exact product (rational arithmetic, no rounding at all):");
         out.printf("  %d of %d elements (%.1f%%) equal the exact product rounded once toward zero;%n",
                 equalRz, total, 100.0 * equalRz / total);
-        out.printf("  the others differ because each K=64 instruction truncates its sum (numerics.md §3.3).%n");
+        out.printf("  the others differ because each K=64 instruction truncates its sum (docs/numerics.md §4).%n");
         out.printf("  error in units of the last place of the result: mean %.2f, max %.0f%n", sumUlp / total, maxUlp);
         int worstBits = d[at[0] * ops.n() + at[1]];
         out.printf("  worst: D[%d][%d] = %s but exactly %s; the partial sums of the chain were much larger%n",

@@ -21,6 +21,15 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class,
                 DemoCommand.class,
                 VerifyCommand.class,
+                ArchCommand.class,
+                BenchCommand.class,
+                QuantizeCommand.class,
+                GemmCommand.class,
+                CompareCommand.class,
+                IsaCommand.class,
+                PerfCommand.class,
+                WhatIfTopCommand.class,
+                CudaCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -38,7 +47,21 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status;
+        try {
+            status = run(args, new PrintWriter(System.out, true), err);
+        } catch (OutOfMemoryError e) {
+            err.println("fp4sim: out of memory; give the JVM more with FP4SIM_JAVA_OPTS=-Xmx8g (or smaller inputs)");
+            status = 3;
+        } catch (Throwable t) {
+            err.println("fp4sim: internal error: " + t + " (please report this with the command line that caused it)");
+            if (System.getenv("FP4SIM_DEBUG") != null) {
+                t.printStackTrace(err);
+            }
+            status = 3;
+        }
+        System.exit(status);
     }
 
     /** Runs the command line and returns the exit status; no stack traces for user errors. */

@@ -5,16 +5,26 @@ import dev.fp4sim.isa.format.FloatFormat;
 
 /**
  * What one output element of an MMA computes, independent of shapes and layouts: the target
- * architecture, the kind, the element formats, the K of one instruction and, for block-scaled
- * kinds, the scale format and block size. This is the identity of a golden-vector file.
+ * architecture, the instruction family, the kind, the element formats, the K of one instruction,
+ * for block-scaled kinds the scale format and block size, and for {@code kind::i8} whether the
+ * result saturates. This is the identity of a golden-vector file.
  *
  * @param arch        PTX target, e.g. {@code sm_100a}
  * @param scaleFormat null for kinds without block scaling
  * @param blockSize   0 for kinds without block scaling
+ * @param saturate    integer kinds only: clamp to the s32 range instead of wrapping
  */
-public record MmaVariant(String arch, MmaKind kind, ElementFormat aFormat, ElementFormat bFormat,
+public record MmaVariant(String arch, InstructionFamily family, MmaKind kind, ElementFormat aFormat, ElementFormat bFormat,
                          ElementFormat cFormat, ElementFormat dFormat, int kPerInstruction,
-                         FloatFormat scaleFormat, int blockSize) {
+                         FloatFormat scaleFormat, int blockSize, boolean saturate) {
+
+    /** A variant on the target's default instruction family, without saturation. */
+    public MmaVariant(String arch, MmaKind kind, ElementFormat aFormat, ElementFormat bFormat,
+                      ElementFormat cFormat, ElementFormat dFormat, int kPerInstruction,
+                      FloatFormat scaleFormat, int blockSize) {
+        this(arch, InstructionFamily.defaultFor(arch), kind, aFormat, bFormat, cFormat, dFormat, kPerInstruction,
+                scaleFormat, blockSize, false);
+    }
 
     /**
      * Bits one A or B element occupies in an operand image (golden-format.md, case fields):
@@ -31,12 +41,15 @@ public record MmaVariant(String arch, MmaKind kind, ElementFormat aFormat, Eleme
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(arch).append(" kind::").append(kind.ptxName()).append(' ')
+        StringBuilder sb = new StringBuilder(arch).append(' ').append(family.ptxPrefix()).append(" kind::").append(kind.ptxName()).append(' ')
                 .append(aFormat.ptxName()).append('x').append(bFormat.ptxName())
                 .append(" c=").append(cFormat.ptxName()).append(" d=").append(dFormat.ptxName())
                 .append(" k=").append(kPerInstruction);
         if (scaleFormat != null) {
             sb.append(' ').append(scaleFormat.ptxName()).append(" block").append(blockSize);
+        }
+        if (saturate) {
+            sb.append(" satfinite");
         }
         return sb.toString();
     }

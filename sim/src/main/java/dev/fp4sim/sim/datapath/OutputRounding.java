@@ -9,20 +9,29 @@ import dev.fp4sim.sim.profile.ResultOverflow;
  */
 public enum OutputRounding {
     /** f32 output: round toward zero to 24 significant bits; subnormals on the 2^−149 grid. */
-    RZ_F32(23, -126, false),
+    RZ_F32(23, -126, false, false),
     /** Hopper/Ada FP8 with f32 output ("f32_e8m13"): toward zero to 14 significant bits. */
-    RZ_E8M13(13, -126, false),
+    RZ_E8M13(13, -126, false, false),
     /** f16 output: round to nearest, ties to even, at 10 fractional bits, emin −14. */
-    RNE_F16(10, -14, true);
+    RNE_F16(10, -14, true, true),
+    /** Toward zero to f16; no hardware output uses it, only the {@code scale-input-d} alternative. */
+    RZ_F16(10, -14, true, false);
 
     private final int fractionBits;
     private final int emin;
     private final boolean f16;
+    private final boolean nearestEven;
 
-    OutputRounding(int fractionBits, int emin, boolean f16) {
+    OutputRounding(int fractionBits, int emin, boolean f16, boolean nearestEven) {
         this.fractionBits = fractionBits;
         this.emin = emin;
         this.f16 = f16;
+        this.nearestEven = nearestEven;
+    }
+
+    /** Whether the output is f16 (else f32 bits). */
+    public boolean f16() {
+        return f16;
     }
 
     /** Canonical NaN of the output format: 0x7FFFFFFF or 0x7FFF (numerics.md §3.2). */
@@ -88,7 +97,7 @@ public enum OutputRounding {
         return negative ? bits | 0x80000000 : bits;
     }
 
-    /** mag · 2^shift, rounded by this mode (toward zero, or nearest-even for f16). */
+    /** mag · 2^shift, rounded by this mode (toward zero or nearest-even). */
     private long shiftRound(long mag, int shift, boolean negative) {
         if (shift >= 0) {
             return mag << shift;
@@ -98,7 +107,7 @@ public enum OutputRounding {
             return 0;
         }
         long kept = mag >>> r;
-        if (!f16) {
+        if (!nearestEven) {
             return kept;
         }
         long rem = mag & ((1L << r) - 1);

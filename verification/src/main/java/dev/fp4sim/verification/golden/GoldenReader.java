@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fp4sim.isa.format.ElementFormat;
 import dev.fp4sim.isa.format.FloatFormat;
+import dev.fp4sim.isa.mma.InstructionFamily;
 import dev.fp4sim.isa.mma.MmaKind;
 import dev.fp4sim.isa.mma.MmaVariant;
 
@@ -117,7 +118,15 @@ public final class GoldenReader {
             }
         }
         String provenance = text(source, null, root, "provenance");
-        MmaVariant variant = new MmaVariant(arch, kind, aFormat, bFormat, cFormat, dFormat, kpi, scaleFormat, blockSize);
+        InstructionFamily family = InstructionFamily.fromOperation(operation);
+        if (family == null) {
+            family = InstructionFamily.defaultFor(arch);
+            warnings.accept(source + ": operation '" + operation + "' names no known instruction family; assuming "
+                    + family.ptxPrefix() + " for " + arch);
+        }
+        // kind::i8 saturates when the operation says so (.satfinite on mma.sync; the idesc saturate bit on tcgen05).
+        boolean saturate = kind == MmaKind.I8 && (operation.contains(".satfinite") || operation.contains("saturate"));
+        MmaVariant variant = new MmaVariant(arch, family, kind, aFormat, bFormat, cFormat, dFormat, kpi, scaleFormat, blockSize, saturate);
         JsonNode casesNode = root.get("cases");
         if (casesNode == null) {
             throw new GoldenFormatException(source, null, "cases", "missing");

@@ -3,7 +3,9 @@ package dev.fp4sim.verification.golden;
 import dev.fp4sim.isa.format.ElementFormat;
 import dev.fp4sim.isa.format.FloatFormat;
 import dev.fp4sim.isa.format.IntFormat;
+import dev.fp4sim.isa.mma.MmaModifiers;
 import dev.fp4sim.sim.mma.Datapaths;
+import dev.fp4sim.sim.profile.Assumptions;
 import dev.fp4sim.sim.mma.ElementMma;
 import dev.fp4sim.sim.mma.UnsupportedVariantException;
 
@@ -62,9 +64,16 @@ public final class Verifier {
     }
 
     private final GoldenReader reader;
+    private final Assumptions assumptions;
 
     public Verifier(GoldenReader reader) {
+        this(reader, Assumptions.DEFAULTS);
+    }
+
+    /** A verifier computing under the given named assumptions (docs/numerics.md §7). */
+    public Verifier(GoldenReader reader, Assumptions assumptions) {
         this.reader = reader;
+        this.assumptions = assumptions;
     }
 
     public Report verify(List<Path> paths, Consumer<FileResult> onFile) {
@@ -84,13 +93,17 @@ public final class Verifier {
         } catch (GoldenFormatException e) {
             return new FileResult(path.toString(), null, 0, 0, 0, e.getMessage(), null, List.of());
         }
-        return verify(file);
+        return verify(file, assumptions);
     }
 
     public static FileResult verify(GoldenFile file) {
+        return verify(file, Assumptions.DEFAULTS);
+    }
+
+    public static FileResult verify(GoldenFile file, Assumptions assumptions) {
         ElementMma mma;
         try {
-            mma = Datapaths.forVariant(file.variant());
+            mma = Datapaths.forVariant(file.variant(), assumptions, MmaModifiers.NONE);
         } catch (UnsupportedVariantException e) {
             return new FileResult(file.source(), file, 0, 0, file.cases().size(), null, e.getMessage(), List.of());
         }
