@@ -70,6 +70,49 @@ class OracleCheckpointCliTest {
         assertTrue(Math.sqrt(num / den) < 0.2, "relative error " + Math.sqrt(num / den));
     }
 
+    /** The README's worked example: a kernel that forgot the weight's global scale (weight_scale_2). */
+    @Test
+    void compareNamesAMissingGlobalScaleAndTolerantAcceptsLegalOrders(@TempDir Path dir) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] x = new float[32 * 256];
+        float[] w = new float[16 * 256];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (0.02 * rnd.nextGaussian());
+        }
+        Npy.write(NpyArray.ofFloat32(x, 32, 256), dir.resolve("x.npy"));
+        Npy.write(NpyArray.ofFloat32(w, 16, 256), dir.resolve("w.npy"));
+        String xp = dir.resolve("X").toString();
+        String wp = dir.resolve("W").toString();
+        assertEquals(0, run("quantize", dir.resolve("x.npy").toString(), "--out", xp).exit());
+        assertEquals(0, run("quantize", dir.resolve("w.npy").toString(), "--recipe", "nvfp4-modelopt", "--safetensors", "L", "--out", wp).exit());
+        String l = wp + ".safetensors:L";
+        String[] in = {"--a", xp + ".codes.npy", "--sfa", xp + ".scales.npy", "--b", l + ".weight", "--sfb", l + ".weight_scale"};
+        String kernel = dir.resolve("kernel.npy").toString();
+        assertEquals(0, run(concat(in, "gemm", "--global-scale-a", xp + ".global.npy", "--out", kernel)).exit());
+        var c = run(concat(in, "compare", kernel, "--global-scale-a", xp + ".global.npy", "--global-scale-b", l + ".weight_scale_2"));
+        assertEquals(1, c.exit(), c.err());
+        assertTrue(c.out().contains("LIKELY: the kernel's output is the hardware's times"), c.out());
+        assertTrue(c.out().contains("the global scale of B (" + (double) Npy.read(Path.of(wp + ".global.npy")).floats(false)[0] + ") is MISSING"), c.out());
+        // the accumulator itself, compared tolerantly, is the in-order chain
+        String acc = dir.resolve("acc.npy").toString();
+        assertEquals(0, run(concat(in, "gemm", "--out", acc)).exit());
+        var t = run(concat(in, "compare", acc, "--tolerant"));
+        assertEquals(0, t.exit(), t.out());
+        var bad = run(concat(in, "compare", kernel, "--tolerant"));
+        assertEquals(1, bad.exit(), bad.out());
+        assertTrue(bad.out().contains("tolerant: some elements are reachable by no legal K order"), bad.out());
+    }
+
+    private static String[] concat(String[] in, String... head) {
+        String[] out = new String[head.length + in.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(in, 0, out, head.length, in.length);
+        return out;
+    }
+
     @Test
     void epilogueAndCheckpointErrorsAreOneLine(@TempDir Path dir) throws Exception {
         Npy.write(NpyArray.ofUint8(new byte[4 * 32], 4, 32), dir.resolve("a.npy"));
