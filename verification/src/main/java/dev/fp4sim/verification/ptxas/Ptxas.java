@@ -126,6 +126,23 @@ public final class Ptxas {
         return ok;
     }
 
+    /** Whether ptxas assembles one whole module for a target (exit status 0); its messages in {@code log}. */
+    public boolean accepts(Path module, String target, StringBuilder log) throws IOException, InterruptedException {
+        Path cubin = module.resolveSibling(module.getFileName() + ".cubin");
+        Process p = new ProcessBuilder(executable.toString(), "-arch=" + target, module.toString(), "-o", cubin.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("ptxas timed out on " + module);
+        }
+        Files.deleteIfExists(cubin);
+        if (log != null) {
+            log.append(out);
+        }
+        return p.exitValue() == 0;
+    }
+
     private static int kernelAt(List<Integer> starts, int line) {
         int idx = 0;
         for (int j = 0; j < starts.size(); j++) {
