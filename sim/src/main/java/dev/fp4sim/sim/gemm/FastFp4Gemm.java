@@ -9,12 +9,6 @@ import dev.fp4sim.sim.profile.BlockScaledProfile;
 import dev.fp4sim.sim.profile.InfiniteAccumulator;
 import dev.fp4sim.sim.profile.ZeroTermRule;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -90,31 +84,7 @@ public final class FastFp4Gemm {
                 progress.update(rowsDone.addAndGet(r1 - r0), m);
             }
         };
-        if (workers == 1) {
-            worker.run();
-            return d;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread th = new Thread(r, "fp4sim-fast-gemm");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(worker));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("GEMM interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("GEMM worker failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Workers.run(workers, "fp4sim-fast-gemm", worker);
         return d;
     }
 
