@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 IsaCommand.class,
                 PerfCommand.class,
                 WhatIfTopCommand.class,
+                TmemCommand.class,
                 CudaCommand.class,
         })
 public final class Main implements Runnable {

@@ -21,10 +21,11 @@ import java.util.concurrent.Callable;
                 "tensor cores, SMEM, L2, HBM and the board power (docs/timing.md).", "",
                 "Examples:",
                 "  fp4sim perf gemm --gpu b200 --m 8192 --n 8192 --k 8192 --format nvfp4",
+                "  fp4sim perf mma --gpu b200 --kind mxf4nvf4 --m 128 --n 64 --cta-group 1 --mode ss",
                 "  fp4sim perf peak --gpu b200 --format fp8 --json",
                 "  fp4sim perf whatif --gpu b200 --gemm 8192x8192x8192 --vary smem_read_b_clk=64,128,256 --vary format=nvfp4,fp8",
                 "  fp4sim perf roofline --gpu b200 --format nvfp4 --out roofline.png"},
-        subcommands = {PerfCommand.Gemm.class, PerfCommand.Peak.class, PerfCommand.Gpus.class, PerfCommand.Validate.class,
+        subcommands = {PerfCommand.Gemm.class, PerfMmaCommand.class, PerfCommand.Peak.class, PerfCommand.Gpus.class, PerfCommand.Validate.class,
                 WhatIfCommand.class, RooflineCommand.class})
 final class PerfCommand implements Runnable {
 
@@ -51,10 +52,33 @@ final class PerfCommand implements Runnable {
     }
 
     static GemmEstimate estimate(GpuSpec g, PerfFormat f, long m, long n, long k) {
+        return estimate(g, f, m, n, k, PerfModel.Options.DEFAULT);
+    }
+
+    static GemmEstimate estimate(GpuSpec g, PerfFormat f, long m, long n, long k, PerfModel.Options o) {
         try {
-            return PerfModel.gemm(g, f, m, n, k);
+            return PerfModel.gemm(g, f, m, n, k, o);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /** "--tile 256x256" → "256x256" after checking the syntax; null stays null. */
+    static String tile(String option, String t) {
+        if (t != null && !t.matches("\\d+x\\d+")) {
+            throw new UserError(option + " " + t + ": expected BMxBN, e.g. 256x256 (2-CTA on tcgen05) or 128x128");
+        }
+        return t;
+    }
+
+    /** Charts go where the user says (default under ./fp4sim-charts/); the directory is created when missing. */
+    static java.nio.file.Path chartFile(String out) {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(out.endsWith(".png") ? out : out + ".png").toAbsolutePath();
+            java.nio.file.Files.createDirectories(p.getParent());
+            return p;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new UserError("--out " + out + ": cannot create its directory (" + e.getMessage() + ")");
         }
     }
 
@@ -66,28 +90,49 @@ final class PerfCommand implements Runnable {
         @Option(names = "--n", required = true) long n;
         @Option(names = "--k", required = true) long k;
         @Option(names = "--format", defaultValue = "nvfp4", description = "nvfp4, mxfp4, fp4-f8f6f4, fp8, mxfp8, bf16, tf32") String format;
+        @Option(names = "--tile", description = "fix the CTA tile BMxBN instead of the fastest: 128x64, 128x128, 128x256, "
+                + "or on tcgen05 the 2-CTA 256x64, 256x128, 256x256") String tile;
+        @Option(names = "--scale-block", defaultValue = "0", description = "elements per scale factor for a block-scaled format "
+                + "(default: the format's own, 16 for nvfp4, 32 for mx formats)") int scaleBlock;
         @Option(names = "--json", description = "one JSON object") boolean json;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            GemmEstimate e = estimate(gpu(gpu), format(format), m, n, k);
+            if (m <= 0 || n <= 0 || k <= 0) {
+                throw new UserError("--m/--n/--k: must be positive (got " + m + "x" + n + "x" + k + ")");
+            }
+            if (scaleBlock < 0) {
+                throw new UserError("--scale-block " + scaleBlock + ": must be positive");
+            }
+            GemmEstimate e = estimate(gpu(gpu), format(format), m, n, k, new PerfModel.Options(tile("--tile", tile), scaleBlock));
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
+                StringBuilder parts = new StringBuilder();
+                e.energy().asMap().forEach((c, j) -> parts.append(parts.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"%s\": %.6e", c, j)));
+                StringBuilder util = new StringBuilder();
+                e.utilisation().forEach((r, u) -> util.append(util.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"%s\": %.4f", r, u)));
                 o.printf(Locale.ROOT, "{\"gpu\": \"%s\", \"format\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"seconds\": %.6e, \"tflops\": %.2f, "
-                                + "\"bottleneck\": \"%s\", \"clock_mhz\": %.0f, \"joules\": %.6e, \"watts\": %.1f, \"j_per_tflop\": %.4e, \"tile\": \"%s\"}%n",
+                                + "\"bottleneck\": \"%s\", \"clock_mhz\": %.0f, \"joules\": %.6e, \"watts\": %.1f, \"j_per_tflop\": %.4e, \"tile\": \"%s\", "
+                                + "\"utilisation\": {%s}, \"energy_joules\": {%s}}%n",
                         e.gpu(), e.format().cliName(), m, n, k, e.seconds(), e.tflops(), e.bottleneck(), e.clockMhz(), e.joules(), e.watts(),
-                        e.joulesPerTflop(), e.tile());
+                        e.joulesPerTflop(), e.tile(), util, parts);
             } else {
                 o.printf(Locale.ROOT, "%s %s GEMM %dx%dx%d%n", e.gpu(), e.format().cliName(), m, n, k);
                 o.printf(Locale.ROOT, "  time        %.3f us   (%.1f TFLOPS)%n", e.seconds() * 1e6, e.tflops());
                 o.printf(Locale.ROOT, "  bottleneck  %s%n", e.bottleneck());
                 o.printf(Locale.ROOT, "  kernel      %s%n", e.tile());
-                o.printf(Locale.ROOT, "  clock       %.0f MHz (power-limited where the board power would be exceeded)%n", e.clockMhz());
+                GpuSpec g = gpu(gpu);
+                o.printf(Locale.ROOT, "  clock       %.0f MHz (%s)%n", e.clockMhz(), e.clockMhz() < g.get("max_clock_mhz") - 0.5
+                        ? String.format(Locale.ROOT, "power-limited: %.0f MHz would exceed the %.0f W board power", g.get("max_clock_mhz"), g.get("board_w"))
+                        : String.format(Locale.ROOT, "the maximum; the board power of %.0f W is not reached", g.get("board_w")));
                 o.print("  utilisation");
                 e.utilisation().forEach((r, u) -> o.printf(Locale.ROOT, "  %s %.0f%%", r, 100 * u));
                 o.println();
                 o.printf(Locale.ROOT, "  energy      %.3f mJ, %.0f W average, %.3f J/TFLOP%n", e.joules() * 1e3, e.watts(), e.joulesPerTflop());
+                o.print("  joules by ");
+                e.energy().asMap().forEach((c, j) -> o.printf(Locale.ROOT, "  %s %.0f%%", c, 100 * j / e.joules()));
+                o.println();
             }
             o.flush();
             return 0;
@@ -134,13 +179,24 @@ final class PerfCommand implements Runnable {
         }
     }
 
-    @Command(name = "validate", description = {"The model next to published peaks and measured GEMMs, with errors and the MAPE (Markdown)."})
+    @Command(name = "validate", description = {"The model next to published peaks and measured GEMMs, with errors and the MAPE (Markdown),",
+            "and a PNG of model vs published TFLOPS for the GEMM points.", "",
+            "Example:", "  fp4sim perf validate --out fp4sim-charts/validation.png"})
     static final class Validate implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "fp4sim-charts/validation.png", description = "PNG to write (default ${DEFAULT-VALUE})")
+        String out;
+        @Option(names = "--no-chart", description = "print the table only") boolean noChart;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            spec.commandLine().getOut().print(PerfValidation.compute().markdown());
+            PerfValidation.Table t = PerfValidation.compute();
+            spec.commandLine().getOut().print(t.markdown());
+            if (!noChart) {
+                java.nio.file.Path png = chartFile(out);
+                PerfCharts.validation(t, png);
+                spec.commandLine().getErr().println("wrote " + png);
+            }
             spec.commandLine().getOut().flush();
             return 0;
         }

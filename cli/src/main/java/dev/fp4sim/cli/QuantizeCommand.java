@@ -6,16 +6,20 @@ import dev.fp4sim.sim.quant.Fp4Quantizer;
 import dev.fp4sim.sim.quant.Fp4Tensor;
 import dev.fp4sim.sim.quant.QuantRecipe;
 import dev.fp4sim.verification.io.NpyArray;
+import dev.fp4sim.verification.io.Nvfp4Checkpoint;
+import dev.fp4sim.verification.io.Safetensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "quantize",
@@ -27,7 +31,8 @@ import java.util.concurrent.Callable;
                 "",
                 "Recipes: nvfp4 = nvfp4-te (TransformerEngine), nvfp4-modelopt, nvfp4-torchao,",
                 "         mxfp4 = mxfp4-ocp (OCP MX floor), mxfp4-rceil (cuBLAS/torchao round-up).",
-                "Non-finite inputs are rejected. Formulas and sources: docs/oracle.md.",
+                "Non-finite inputs are rejected. Formulas and sources: docs/oracle.md. IN may also be a",
+                "safetensors tensor (FILE.safetensors:NAME; BF16/F16/F32).",
                 "",
                 "Example:",
                 "  fp4sim quantize W.npy --recipe nvfp4 --sf-layout cublas --out W_fp4"})
@@ -45,6 +50,9 @@ final class QuantizeCommand implements Callable<Integer> {
     Float globalAmax;
     @Option(names = "--sf-layout", defaultValue = "linear", description = "linear or cublas (default ${DEFAULT-VALUE})")
     String layout;
+    @Option(names = "--safetensors", paramLabel = "LAYER", description = "NVFP4 only: also write PREFIX.safetensors as a ModelOpt checkpoint"
+            + " (LAYER.weight U8, LAYER.weight_scale F8_E4M3 linear, LAYER.weight_scale_2 F32 decode scale)")
+    String safetensorsLayer;
     @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "output prefix")
     String out;
     @Spec
@@ -64,7 +72,7 @@ final class QuantizeCommand implements Callable<Integer> {
         int cols = (int) a.shape()[1];
         float[] x;
         try {
-            x = a.floats(bf16);
+            x = a.floats(bf16 || a.kind() == 'V');
         } catch (IllegalArgumentException e) {
             throw new UserError(in + ": " + e.getMessage());
         }
@@ -81,6 +89,18 @@ final class QuantizeCommand implements Callable<Integer> {
         NpyFiles.write(l == ScaleFactorLayout.CUBLAS ? NpyArray.ofUint8(scales, scales.length) : NpyArray.ofUint8(scales, rows, kb),
                 Path.of(out + ".scales.npy"));
         NpyFiles.write(NpyArray.ofFloat32(new float[] {t.globalDecode()}, 1), Path.of(out + ".global.npy"));
+        if (safetensorsLayer != null) {
+            if (!r.nvfp4()) {
+                throw new UserError("--safetensors: ModelOpt checkpoints hold NVFP4 (ue4m3, block 16); recipe " + r.cliName() + " is MXFP4");
+            }
+            Path st = Path.of(out + ".safetensors");
+            try {
+                Safetensors.write(Nvfp4Checkpoint.toModelOpt(safetensorsLayer, t, null), Map.of("format", "pt"), st);
+            } catch (IOException e) {
+                throw new UserError(st + ": cannot write (" + e.getMessage() + ")");
+            }
+            o.printf(Locale.ROOT, "ModelOpt NVFP4 layer %s written to %s%n", safetensorsLayer, st);
+        }
         o.printf(Locale.ROOT, "%s: %d x %d -> %s.codes.npy, %s.scales.npy (%s, %d bytes), %s.global.npy (decode scale %s)%n",
                 r.cliName(), rows, cols, out, out, l.cliName(), scales.length, out, t.globalDecode());
         o.flush();

@@ -29,7 +29,7 @@ final class RooflineCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "nvfp4") String format;
     @Option(names = "--shapes", defaultValue = "1x8192x8192,16x8192x8192,128x7168x16384,512x7168x2048,2048x2048x2048,8192x8192x8192",
             description = "comma-separated MxNxK list (default ${DEFAULT-VALUE})") String shapes;
-    @Option(names = "--out", defaultValue = "fp4sim-roofline.png") String out;
+    @Option(names = "--out", defaultValue = "fp4sim-charts/roofline.png", description = "PNG to write (default ${DEFAULT-VALUE})") String out;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -68,7 +68,11 @@ final class RooflineCommand implements Callable<Integer> {
         }
         XYSeries pts = chart.addSeries("model", px, py);
         pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        BitmapEncoder.saveBitmap(chart, out.endsWith(".png") ? out.substring(0, out.length() - 4) : out, BitmapEncoder.BitmapFormat.PNG);
+        java.nio.file.Path png = java.nio.file.Path.of(out.endsWith(".png") ? out : out + ".png").toAbsolutePath();
+        if (png.getParent() != null) {
+            java.nio.file.Files.createDirectories(png.getParent());
+        }
+        PerfCharts.save(chart, png);
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().println("wrote " + (out.endsWith(".png") ? out : out + ".png"));
         spec.commandLine().getOut().flush();

@@ -38,7 +38,16 @@ public final class PtxParser {
                 }
                 int semi = statementEnd(rest);
                 if (c == '.' && semi < 0) {
-                    out.add(new PtxStatement.Directive(pos, firstWord(rest), rest.strip()));
+                    // An entry header's parameter list may span lines, as nvcc writes it:
+                    // ".visible .entry k(\n  .param .u64 p0,\n  .param .u64 p1\n)". Kept as one directive.
+                    StringBuilder header = new StringBuilder(rest.strip());
+                    while (parenDepth(header) > 0 && li + 1 < lines.length) {
+                        header.append(' ').append(lines[++li].strip());
+                    }
+                    if (parenDepth(header) != 0) {
+                        throw new PtxSyntaxException(pos, "unbalanced '(' in the directive (a parameter list ends with ')')");
+                    }
+                    out.add(new PtxStatement.Directive(pos, firstWord(rest), header.toString()));
                     break;
                 }
                 int colon = labelEnd(rest);
@@ -95,6 +104,14 @@ public final class PtxParser {
             }
         }
         return sb.toString();
+    }
+
+    private static int parenDepth(CharSequence s) {
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            depth += s.charAt(i) == '(' ? 1 : s.charAt(i) == ')' ? -1 : 0;
+        }
+        return depth;
     }
 
     private static int statementEnd(String s) {

@@ -39,9 +39,27 @@ public final class PtxValidator {
             }
         }
         PtxValidator v = new PtxValidator(target, r);
+        Instruction firstGroup = null;
         for (PtxStatement s : statements) {
+            if (s instanceof PtxStatement.Directive d && (d.text().contains(".entry") || d.text().contains(".func"))) {
+                firstGroup = null;
+            }
             if (s instanceof Instruction i) {
+                int before = v.errors.size();
                 v.check(i);
+                String cg = i.opcode().startsWith("tcgen05.") ? Qualifiers.value(i.qualifiers(), "cta_group::") : null;
+                if (cg == null || v.errors.size() != before) {
+                    continue;
+                }
+                // isa.md §1.1: all tcgen05 instructions of a kernel use one .cta_group (ptxas: "uses single
+                // CTA (.cta_group::1) and CTA pair granularity (.cta_group::2) and that is not allowed").
+                if (firstGroup == null) {
+                    firstGroup = i;
+                } else if (!cg.equals(Qualifiers.value(firstGroup.qualifiers(), "cta_group::"))) {
+                    v.error(i, ".cta_group::" + cg + " in a function that already uses .cta_group::"
+                            + Qualifiers.value(firstGroup.qualifiers(), "cta_group::") + " (line " + firstGroup.pos().line()
+                            + "): a kernel's tcgen05 instructions all use the same .cta_group");
+                }
             }
         }
         return List.copyOf(v.errors);
@@ -88,11 +106,21 @@ public final class PtxValidator {
         return o instanceof Operand.Reg r && !r.negated() && regs.widthOf(r.name()) == w;
     }
 
+    /** An integer-valued operand (count, descriptor, state): an immediate or a register usable as .u{w} (not a float register). */
     private boolean regOrImm(Operand o, int w) {
+        return o instanceof Operand.Imm || intReg(o, w);
+    }
+
+    /** A data operand: an immediate or any register of the width (ptxas takes .f32 registers here). */
+    private boolean dataOrImm(Operand o, int w) {
         return o instanceof Operand.Imm || reg(o, w);
     }
 
-    /** A [reg] address whose register has one of the widths (or a symbol). */
+    private boolean intReg(Operand o, int w) {
+        return reg(o, w) && Registers.compatible(regs.typeOf(((Operand.Reg) o).name()), "u" + w);
+    }
+
+    /** A [reg] address whose register has one of the widths and an integer or bit type (or a symbol). */
     private boolean addr(Operand o, int... widths) {
         if (!(o instanceof Operand.Addr a) || a.coordinates() != null) {
             return false;
@@ -103,10 +131,19 @@ public final class PtxValidator {
         int w = width(a.base());
         for (int x : widths) {
             if (w == x) {
-                return true;
+                return Registers.compatible(regs.typeOf(((Operand.Reg) a.base()).name()), "u" + w);
             }
         }
         return false;
+    }
+
+    /**
+     * A tensor-memory address operand of tcgen05.mma ([d-tmem], [a-tmem], [sp-meta-tmem], [scale-*-tmem]):
+     * ptxas 13.0 takes only a .b32 register here (a .u32 or .s32 one is an "Arguments mismatch", though
+     * tcgen05.ld/st/cp accept them for their taddr).
+     */
+    private boolean mmaTmem(Operand o) {
+        return addr(o, 32) && ((Operand.Addr) o).base() instanceof Operand.Reg r && "b32".equals(regs.typeOf(r.name()));
     }
 
     private boolean pred(Operand o) {
@@ -145,6 +182,10 @@ public final class PtxValidator {
 
     private String ctaGroup(Instruction i) {
         String cg = Qualifiers.value(i.qualifiers(), "cta_group::");
+        if (Qualifiers.count(i.qualifiers(), "cta_group::") > 1) {
+            error(i, "give one .cta_group");
+            return null;
+        }
         if (cg == null) {
             error(i, ".cta_group::1 or .cta_group::2 is required");
             return null;
@@ -173,6 +214,10 @@ public final class PtxValidator {
             return;
         }
         String kind = m.kind();
+        if (Qualifiers.count(q, "kind::") > 1) {
+            error(m, "give one .kind");
+            return;
+        }
         if (kind == null) {
             error(m, ".kind is required (.kind::f16, tf32, f8f6f4, i8, mxf8f6f4, mxf4, mxf4nvf4)");
             return;
@@ -259,10 +304,10 @@ public final class PtxValidator {
             return;
         }
         boolean aTmem = ops.get(1) instanceof Operand.Addr;
-        if (!addr(ops.get(0), 32) || !(aTmem ? addr(ops.get(1), 32) : regOrImm(ops.get(1), 64)) || !regOrImm(ops.get(2), 64)
-                || (m.sparse() && !addr(ops.get(3), 32)) || !regOrImm(ops.get(base - 1), 32)) {
-            error(m, "operands must be [d-tmem] (32-bit), a-desc (64-bit) or [a-tmem], b-desc (64-bit)"
-                    + (m.sparse() ? ", [sp-meta-tmem]" : "") + ", idesc (32-bit)");
+        if (!mmaTmem(ops.get(0)) || !(aTmem ? mmaTmem(ops.get(1)) : regOrImm(ops.get(1), 64)) || !regOrImm(ops.get(2), 64)
+                || (m.sparse() && !mmaTmem(ops.get(3))) || !regOrImm(ops.get(base - 1), 32)) {
+            error(m, "operands must be [d-tmem] (.b32 register), a-desc (64-bit) or [a-tmem], b-desc (64-bit)"
+                    + (m.sparse() ? ", [sp-meta-tmem]" : "") + ", idesc (32-bit integer)");
             return;
         }
         if (ashift && !aTmem) {
@@ -271,14 +316,15 @@ public final class PtxValidator {
         }
         List<Operand> rest = ops.subList(base, ops.size());
         if (mx) {
-            if (rest.size() != 3 || !addr(rest.get(0), 32) || !addr(rest.get(1), 32) || !pred(rest.get(2))) {
-                error(m, "block-scaled forms end with [scale-A-tmem], [scale-B-tmem], enable-input-d");
+            if (rest.size() != 3 || !mmaTmem(rest.get(0)) || !mmaTmem(rest.get(1)) || !pred(rest.get(2))) {
+                error(m, "block-scaled forms end with [scale-A-tmem], [scale-B-tmem] (.b32 registers), enable-input-d");
             }
             return;
         }
         if (m.ws()) {
-            if (rest.size() < 1 || rest.size() > 2 || !pred(rest.get(0)) || (rest.size() == 2 && !reg(rest.get(1), 64))) {
-                error(m, ".ws forms end with enable-input-d {, zero-column-mask-desc (64-bit)}");
+            // The zero-column mask descriptor may also be an immediate (any value: ptxas 13.0 does not range-check it).
+            if (rest.size() < 1 || rest.size() > 2 || !pred(rest.get(0)) || (rest.size() == 2 && !regOrImm(rest.get(1), 64))) {
+                error(m, ".ws forms end with enable-input-d {, zero-column-mask-desc (64-bit register or immediate)}");
             }
             return;
         }
@@ -300,9 +346,17 @@ public final class PtxValidator {
         // ptxas 13.0 accepts up to two trailing immediates after enable-input-d without a
         // disable-output-lane vector, one with it (PTX ISA §9.7.16.10.9 documents one, scale-input-d):
         // kind::f16/tf32 need them in 0..15 and a target with scale-input-d; kind::i8 takes any value.
-        int maxImm = lanes ? 1 : 2;
+        // kind::i8: seven operands at most in all (so one trailing value fewer in the .sp form), and the
+        // first trailing value may also be a predicate (negated or not) when enable-input-d is a predicate
+        // register and there is no disable-output-lane vector (probed with ptxas 13.0).
+        boolean i8 = kind.equals("i8");
+        int maxImm = (lanes ? 1 : 2) - (i8 && m.sparse() ? 1 : 0);
         for (int j = 0; j < maxImm && k < rest.size(); j++, k++) {
             Operand s = rest.get(k);
+            if (i8 && j == 0 && !lanes && rest.get(k - 1) instanceof Operand.Reg && s instanceof Operand.Reg r
+                    && regs.widthOf(r.name()) == Registers.PRED) {
+                continue;
+            }
             if (!(s instanceof Operand.Imm imm)) {
                 error(m, "scale-input-d must be an immediate in 0..15");
                 return;
@@ -353,12 +407,17 @@ public final class PtxValidator {
             }
             return;
         }
-        if (o.size() != 2 || !(alloc ? addr(o.get(0), 32, 64) : reg(o.get(0), 32)) || !regOrImm(o.get(1), 32)) {
+        if (o.size() != 2 || !(alloc ? addr(o.get(0), 32, 64) : intReg(o.get(0), 32)) || !regOrImm(o.get(1), 32)) {
             error(a, alloc ? "operands are [dst] (shared address) and nCols" : "operands are taddr (32-bit register) and nCols");
             return;
         }
-        if (o.get(1) instanceof Operand.Imm n && (n.value() < 32 || n.value() > 512 || Long.bitCount(n.value()) != 1)) {
+        // PTX ISA §9.7.16.7.1 asks for a power of 2 in 32..512 in both; ptxas 13.0 enforces that on alloc
+        // but checks only "a multiple of 32" on dealloc (96, 0, 2048 assemble). The verdict follows ptxas;
+        // a dealloc that does not match an allocation is the machine model's error at run time.
+        if (alloc && o.get(1) instanceof Operand.Imm n && (n.value() < 32 || n.value() > 512 || Long.bitCount(n.value()) != 1)) {
             error(a, "nCols " + n.value() + " must be a power of 2 in 32..512");
+        } else if (!alloc && o.get(1) instanceof Operand.Imm n && n.value() % 32 != 0) {
+            error(a, "nCols " + n.value() + " must be a multiple of 32 (and should be the power of 2 in 32..512 that was allocated)");
         }
     }
 
@@ -373,6 +432,10 @@ public final class PtxValidator {
         }
         if (!q.contains("sync")) {
             error(l, ".sync is required (.aligned is optional)");
+            return;
+        }
+        if (q.stream().filter(LD_SHAPES::contains).count() > 1 || q.stream().filter(x -> x.matches("x\\d+")).count() > 1) {
+            error(l, "give one shape and one .num");
             return;
         }
         String shape = q.stream().filter(LD_SHAPES::contains).findFirst().orElse(null);
@@ -511,38 +574,92 @@ public final class PtxValidator {
 
     // ----- mbarrier, TMA, generic
 
+    private static final Set<String> MBARRIER_OPS = Set.of("mbarrier.init", "mbarrier.arrive", "mbarrier.arrive_drop",
+            "mbarrier.expect_tx", "mbarrier.complete_tx", "mbarrier.try_wait", "mbarrier.test_wait", "mbarrier.inval",
+            "mbarrier.pending_count");
+    private static final Set<String> MBARRIER_QUALS = Set.of("b64", "shared", "shared::cta", "shared::cluster", "release",
+            "acquire", "relaxed", "cta", "cluster", "expect_tx", "parity", "noComplete");
+
+    /** mbarrier (PTX ISA §9.7.13.15; isa.md §8): the forms a tcgen05 kernel uses, as ptxas 13.0 reads them. */
     private void checkMbarrier(PtxStatement.Mbarrier m) {
+        if (!MBARRIER_OPS.contains(m.opcode())) {
+            error(m, "unknown instruction (mbarrier.init, arrive, arrive_drop, expect_tx, complete_tx, try_wait, test_wait, inval)");
+            return;
+        }
         List<String> q = m.qualifiers();
-        if (q.stream().filter(x -> Registers.width(x) > 0).count() != 1) {
-            error(m, "exactly one type (.b64) is required");
+        if (duplicates(m) || unknownQualifiers(m, MBARRIER_QUALS)) {
             return;
         }
-        if (!q.contains("b64")) {
-            error(m, ".b64 is required (mbarrier objects are 64-bit)");
+        if (q.stream().filter(x -> Registers.width(x) > 0).count() != 1 || !q.contains("b64")) {
+            error(m, "exactly one type, .b64, is required (mbarrier objects are 64-bit)");
             return;
         }
+        if (q.stream().filter(x -> x.startsWith("shared")).count() > 1) {
+            error(m, "give at most one state space (.shared, .shared::cta or .shared::cluster)");
+            return;
+        }
+        String op = m.opcode().substring("mbarrier.".length());
+        boolean arrive = op.startsWith("arrive");
+        boolean wait = op.endsWith("_wait");
         for (String v : new String[] {"expect_tx", "parity"}) {
-            if (q.contains(v) && q.indexOf(v) != 0) {
-                error(m, "." + v + " must directly follow " + m.opcode());
+            boolean allowed = v.equals("expect_tx") ? arrive : wait;
+            if (q.contains(v) && (!allowed || q.indexOf(v) != 0)) {
+                error(m, allowed ? "." + v + " must directly follow " + m.opcode()
+                        : "'." + v + "' is not valid on " + m.opcode() + " (it goes with mbarrier." + (v.equals("parity") ? "try_wait" : "arrive") + ")");
                 return;
             }
         }
+        if (q.contains("noComplete") && !arrive) {
+            error(m, "'.noComplete' is only valid on mbarrier.arrive");
+            return;
+        }
+        // Memory order and scope come as a pair (ptxas: "requires scope" / "requires order"); which orders
+        // each operation takes was probed with ptxas 13.0 (PTX ISA §9.7.13.15.12-16).
+        long sems = q.stream().filter(x -> Set.of("release", "acquire", "relaxed").contains(x)).count();
+        long scopes = q.stream().filter(x -> Set.of("cta", "cluster").contains(x)).count();
+        Set<String> orders = op.equals("init") || op.equals("inval") ? Set.of() : arrive ? Set.of("release", "relaxed")
+                : wait ? Set.of("acquire", "relaxed") : Set.of("relaxed");
+        String sem = q.stream().filter(x -> Set.of("release", "acquire", "relaxed").contains(x)).findFirst().orElse(null);
+        if (sem != null && !orders.contains(sem)) {
+            error(m, "'." + sem + "' is not valid on " + m.opcode() + (orders.isEmpty() ? "" : " (valid: ." + String.join(", .", orders) + ")"));
+            return;
+        }
+        if (sems > 1 || scopes > 1 || sems != scopes) {
+            error(m, "give a memory order and a scope together (e.g. ." + (orders.isEmpty() ? "relaxed" : orders.iterator().next()) + ".cta) or neither");
+            return;
+        }
+        if (op.equals("init") && q.contains("shared::cluster")) {
+            error(m, "mbarrier.init takes .shared or .shared::cta, not .shared::cluster");
+            return;
+        }
         List<Operand> o = m.operands();
-        switch (m.opcode()) {
-            case "mbarrier.init" -> {
+        switch (op) {
+            case "init" -> {
                 if (o.size() != 2 || !addr(o.get(0), 32, 64) || !regOrImm(o.get(1), 32)) {
-                    error(m, "operands are [mbar] and the expected arrival count");
+                    error(m, "operands are [mbar] and the expected arrival count (immediate or 32-bit register)");
                 }
             }
-            case "mbarrier.arrive" -> {
-                int n = q.contains("expect_tx") ? 3 : 2;
-                if (o.size() < n - 1 || o.size() > n) {
-                    error(m, "operands are state, [mbar]" + (n == 3 ? ", tx-count" : "") + " {, count}");
+            case "arrive", "arrive_drop" -> {
+                boolean tx = q.contains("expect_tx");
+                boolean sink = o.size() > 0 && o.get(0) instanceof Operand.Sym sym && sym.name().equals("_");
+                if (o.size() < 2 || o.size() > 3 || (tx && o.size() != 3) || !(sink || intReg(o.get(0), 64)) || !addr(o.get(1), 32, 64)
+                        || (o.size() == 3 && !regOrImm(o.get(2), 32))) {
+                    error(m, "operands are state (64-bit register or _), [mbar]" + (tx ? ", tx-count" : " {, count}"));
                 }
             }
-            case "mbarrier.try_wait", "mbarrier.test_wait" -> {
+            case "expect_tx", "complete_tx" -> {
+                if (o.size() != 2 || !addr(o.get(0), 32, 64) || !regOrImm(o.get(1), 32)) {
+                    error(m, "operands are [mbar], tx-count");
+                }
+            }
+            case "inval" -> {
+                if (o.size() != 1 || !addr(o.get(0), 32, 64)) {
+                    error(m, "the operand is [mbar]");
+                }
+            }
+            case "try_wait", "test_wait" -> {
                 if (o.size() < 3 || o.size() > 4 || !reg(o.get(0), Registers.PRED) || !addr(o.get(1), 32, 64)
-                        || !(q.contains("parity") ? regOrImm(o.get(2), 32) : reg(o.get(2), 64)) || (o.size() == 4 && !regOrImm(o.get(3), 32))) {
+                        || !(q.contains("parity") ? regOrImm(o.get(2), 32) : intReg(o.get(2), 64)) || (o.size() == 4 && !regOrImm(o.get(3), 32))) {
                     error(m, "operands are a predicate, [mbar], state or phase parity {, suspend-time hint}");
                 }
             }
@@ -551,23 +668,77 @@ public final class PtxValidator {
         }
     }
 
+    private static final Set<String> TMA_QUALS = Set.of("shared::cluster", "shared::cta", "global", "tile",
+            "mbarrier::complete_tx::bytes", "cta_group::1", "cta_group::2", "multicast::cluster", "L2::cache_hint");
+
+    /** cp.async.bulk.tensor, global to shared (PTX ISA §9.7.9.25.5.1): an opaque TMA load. */
     private void checkTma(PtxStatement.TmaLoad t) {
-        String dim = t.qualifiers().stream().filter(s -> s.matches("[1-5]d")).findFirst().orElse(null);
+        List<String> q = t.qualifiers();
+        String dim = q.stream().filter(s -> s.matches("[1-5]d")).findFirst().orElse(null);
         if (dim == null) {
             error(t, "a dimension .1d .. .5d is required");
             return;
         }
+        for (String x : q) {
+            if (!x.equals(dim) && !TMA_QUALS.contains(x)) {
+                error(t, "unknown or misplaced qualifier '." + x + "' (a TMA load is cp.async.bulk.tensor." + dim
+                        + ".shared::cluster.global.mbarrier::complete_tx::bytes{.multicast::cluster}{.L2::cache_hint})");
+                return;
+            }
+        }
+        if (duplicates(t)) {
+            return;
+        }
+        int dst = Math.max(q.indexOf("shared::cluster"), q.indexOf("shared::cta"));
+        if (dst < 0 || !q.contains("global") || q.indexOf("global") < dst || (q.contains("shared::cluster") && q.contains("shared::cta"))) {
+            error(t, "a TMA load names the destination space (.shared::cluster or .shared::cta) and then .global");
+            return;
+        }
+        if (q.stream().anyMatch(x -> x.startsWith("cta_group::")) && !target.tcgen05()) {
+            error(t, ".cta_group is not supported on " + target.ptxName() + " (it needs a tcgen05 target)");
+            return;
+        }
+        if (!q.contains("mbarrier::complete_tx::bytes")) {
+            error(t, ".mbarrier::complete_tx::bytes (the completion mechanism) is required");
+            return;
+        }
         int d = dim.charAt(0) - '0';
-        int expect = 3 + (t.qualifiers().contains("multicast::cluster") ? 1 : 0) + (t.qualifiers().contains("L2::cache_hint") ? 1 : 0);
+        int expect = 3 + (q.contains("multicast::cluster") ? 1 : 0) + (q.contains("L2::cache_hint") ? 1 : 0);
         if (t.operands().size() != expect) {
             error(t, "expected " + expect + " operands ([dst], [tensor-map, {coordinates}], [mbar]"
                     + (expect > 3 ? ", plus ctaMask / cache hint as the qualifiers say" : "") + ")");
             return;
         }
-        for (Operand o : t.operands()) {
-            if (o instanceof Operand.Addr a && a.coordinates() != null && a.coordinates().size() != d) {
-                error(t, "." + dim + " needs " + d + " coordinates, found " + a.coordinates().size());
+        List<Operand> o = t.operands();
+        if (!(o.get(1) instanceof Operand.Addr map) || map.coordinates() == null) {
+            error(t, "the second operand is [tensor-map, {coordinates}]");
+            return;
+        }
+        if (map.coordinates().size() != d) {
+            error(t, "." + dim + " needs " + d + " coordinates, found " + map.coordinates().size());
+            return;
+        }
+        if (!map.coordinates().stream().allMatch(c -> dataOrImm(c, 32))) {
+            error(t, "coordinates are 32-bit registers or immediates");
+            return;
+        }
+        // ptxas 13.0: the coordinates' types must agree with each other (an immediate counts as an
+        // integer), and the vector must be an integer or bit one ({%f0, %r1} with a .b32 %r1 assembles).
+        List<String> ct = map.coordinates().stream().map(c -> c instanceof Operand.Reg r ? regs.typeOf(r.name()) : "s32").toList();
+        for (int i = 0; i < ct.size(); i++) {
+            for (int j = i + 1; j < ct.size(); j++) {
+                if (!Registers.compatible(ct.get(i), ct.get(j))) {
+                    error(t, "the coordinates mix ." + ct.get(i) + " and ." + ct.get(j) + " registers (use 32-bit integer registers)");
+                    return;
+                }
             }
+        }
+        if (ct.stream().noneMatch(x -> x.startsWith("b")) && !Registers.compatible(ct.get(0), "u32")) {
+            error(t, "coordinates are 32-bit integer registers, not ." + ct.get(0));
+            return;
+        }
+        if (!addr(o.get(0), 32, 64) || !addr(o.get(2), 32, 64)) {
+            error(t, "[dst] and [mbar] are shared-memory addresses ([register] or [symbol])");
         }
     }
 
@@ -598,15 +769,32 @@ public final class PtxValidator {
                 }
             }
             case "bar", "barrier" -> {
-                if (!g.operands().stream().allMatch(o -> regOrImm(o, 32))) {
+                List<Operand> bo = g.operands();
+                if (!bo.isEmpty() && bo.get(0) instanceof Operand.Imm id && (id.value() < 0 || id.value() > 15)) {
+                    bad = "barrier number " + id.value() + " is out of range 0..15";
+                } else if (bo.size() > 1 && !q.contains("red") && bo.get(1) instanceof Operand.Imm n && n.value() % 32 != 0) {
+                    bad = "the thread count " + n.value() + " must be a multiple of the warp size (32)";
+                } else if (!g.operands().stream().allMatch(o -> regOrImm(o, 32)
+                        || (q.contains("red") && o instanceof Operand.Reg r && regs.widthOf(r.name()) == Registers.PRED))) {
                     bad = "bar operands are a barrier id and an optional thread count (immediates or 32-bit registers)";
                 } else if (!q.stream().allMatch(x -> Set.of("sync", "arrive", "red", "cta", "aligned", "popc", "and", "or", "u32", "pred").contains(x))) {
                     bad = "bar takes .sync, .arrive or .red (with .cta/.aligned)";
+                } else if (q.stream().filter(x -> Set.of("sync", "arrive", "red").contains(x)).distinct().count() != 1) {
+                    // PTX ISA §9.7.13.1; ptxas 13.0 tolerates a repeated .sync but not two different operations
+                    bad = g.opcode() + " takes exactly one of .sync, .arrive, .red";
+                } else if (q.contains("cta") && !q.get(0).equals("cta")) {
+                    bad = ".cta comes first (" + g.opcode() + ".cta.sync)";
+                } else if (g.opcode().equals("bar") && q.contains("aligned")) {
+                    bad = "bar is always aligned: write bar.sync, or barrier.sync.aligned";
+                } else if (q.contains("arrive") && bo.size() != 2) {
+                    bad = g.opcode() + ".arrive takes a barrier id and a thread count";
                 }
             }
             case "fence" -> {
                 if (q.isEmpty()) {
                     bad = "fence needs a kind (.proxy.async, .sc, .acq_rel, ...)";
+                } else if (q.contains("proxy") && !q.get(0).equals("proxy")) {
+                    bad = "write fence.proxy.<kind> (.proxy comes first)";
                 } else if (q.contains("proxy")) {
                     long kinds = q.stream().filter(x -> Set.of("async", "alias", "tensormap::generic").contains(x)).count();
                     long spaces = q.stream().filter(x -> Set.of("global", "shared::cta", "shared::cluster", "release", "acquire").contains(x)).count();
@@ -648,13 +836,28 @@ public final class PtxValidator {
         if (!genericQualifiersOk(g)) {
             return;
         }
+        int[] count = switch (op) {
+            case "mov" -> new int[] {2, 2};
+            case "add", "sub" -> new int[] {3, 3};
+            case "setp" -> g.qualifiers().stream().anyMatch(x -> Set.of("and", "or", "xor").contains(x)) ? new int[] {4, 4} : new int[] {3, 3};
+            case "fence", "ret", "exit" -> new int[] {0, 0};
+            case "bra" -> new int[] {1, 1};
+            case "bar", "barrier" -> g.qualifiers().contains("red") ? new int[] {3, 4} : new int[] {1, 2};
+            default -> null;
+        };
+        if (count != null && (g.operands().size() < count[0] || g.operands().size() > count[1])) {
+            error(g, "expected " + (count[0] == count[1] ? String.valueOf(count[0]) : count[0] + " or " + count[1]) + " operands, found "
+                    + g.operands().size() + (op.equals("setp") && g.operands().size() == 4 ? " (a fourth operand needs .and/.or/.xor)" : ""));
+            return;
+        }
         String type = g.qualifiers().isEmpty() ? null : g.qualifiers().get(g.qualifiers().size() - 1);
         int w = type == null ? -1 : Registers.width(type);
         List<Operand> o = g.operands();
         if ((op.equals("mov") || op.equals("add") || op.equals("sub")) && w > 1) {
             for (Operand x : o) {
-                if (x instanceof Operand.Reg r && regs.widthOf(r.name()) != w) {
-                    error(g, "register " + r.name() + " does not match ." + type);
+                if (x instanceof Operand.Reg r && !Registers.compatible(regs.typeOf(r.name()), type)) {
+                    error(g, "register " + r.name() + (regs.typeOf(r.name()) == null ? " is not declared" : " (." + regs.typeOf(r.name()) + ")")
+                            + " does not match ." + type);
                     return;
                 }
             }
@@ -664,9 +867,15 @@ public final class PtxValidator {
                 error(g, "the destination of setp is a predicate");
                 return;
             }
-            for (Operand x : o.subList(1, o.size())) {
-                if (x instanceof Operand.Reg r && regs.widthOf(r.name()) != w) {
-                    error(g, "register " + r.name() + " does not match ." + type);
+            boolean boolOp = o.size() == 4;
+            if (boolOp && !(o.get(3) instanceof Operand.Reg c && regs.widthOf(c.name()) == Registers.PRED)) {
+                error(g, "the fourth operand of setp.<cmp>.<and|or|xor> is a predicate");
+                return;
+            }
+            for (Operand x : o.subList(1, boolOp ? 3 : o.size())) {
+                if (x instanceof Operand.Reg r && !Registers.compatible(regs.typeOf(r.name()), type)) {
+                    error(g, "register " + r.name() + (regs.typeOf(r.name()) == null ? " is not declared" : " (." + regs.typeOf(r.name()) + ")")
+                            + " does not match ." + type);
                     return;
                 }
             }

@@ -17,6 +17,7 @@ final class Registers {
     private static final Pattern ONE = Pattern.compile("(%[A-Za-z_$][A-Za-z0-9_$]*)(?:<(\\d+)>)?");
 
     private final Map<String, Integer> ranges = new HashMap<>();
+    private final Map<String, String> types = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
     private boolean declared;
 
@@ -28,6 +29,7 @@ final class Registers {
         r.ranges.put("%p", PRED);
         r.ranges.put("%f", 32);
         r.ranges.put("%fd", 64);
+        r.types.putAll(Map.of("%r", "b32", "%rd", "b64", "%rs", "b16", "%p", "pred", "%f", "f32", "%fd", "f64"));
         return r;
     }
 
@@ -52,6 +54,7 @@ final class Registers {
         int w = width(m.group(1));
         if (!declared) {
             ranges.clear();
+            types.clear();
             declared = true;
         }
         for (String part : m.group(2).split(",")) {
@@ -59,9 +62,11 @@ final class Registers {
             if (o.matches()) {
                 if (o.group(2) != null) {
                     ranges.put(o.group(1), w);
+                    types.put(o.group(1), m.group(1));
                     counts.put(o.group(1), Integer.parseInt(o.group(2)));
                 } else {
                     ranges.put(o.group(1) + "#", w);
+                    types.put(o.group(1) + "#", m.group(1));
                 }
             }
         }
@@ -95,5 +100,38 @@ final class Registers {
             return 0;
         }
         return w;
+    }
+
+    /** The declared type of a register (b32, u64, f32, pred, ...), or null if undeclared. Special registers are u32. */
+    String typeOf(String name) {
+        if (widthOf(name) == 0) {
+            return null;
+        }
+        if (name.contains(".") || !Character.isDigit(name.charAt(name.length() - 1)) && !types.containsKey(name + "#")) {
+            return "u32";
+        }
+        String exact = types.get(name + "#");
+        if (exact != null) {
+            return exact;
+        }
+        int i = name.length();
+        while (i > 0 && Character.isDigit(name.charAt(i - 1))) {
+            i--;
+        }
+        return types.get(name.substring(0, i));
+    }
+
+    /**
+     * Whether a register of type {@code reg} may be an operand of type {@code use} (PTX ISA §5.2.3,
+     * "type compatibility", as ptxas 13.0 applies it): same width, and then any bit type matches
+     * anything, u and s types match each other, float types match only themselves.
+     */
+    static boolean compatible(String reg, String use) {
+        if (reg == null || width(reg) != width(use)) {
+            return false;
+        }
+        char a = reg.charAt(0);
+        char b = use.charAt(0);
+        return a == 'b' || b == 'b' || a == b || ((a == 'u' || a == 's') && (b == 'u' || b == 's'));
     }
 }

@@ -52,6 +52,43 @@ class PtxParserTest {
         assertTrue(rtx.get(0).toString().startsWith("10:3: tcgen05.alloc: not supported on sm_120a"), rtx.get(0).toString());
     }
 
+    /**
+     * nvcc writes an entry's parameters one per line; statements after the header keep their own
+     * line numbers. Two kernels with different .cta_group values are fine; one kernel mixing them is
+     * not (ptxas 13.0: "uses single CTA (.cta_group::1) and CTA pair granularity (.cta_group::2)").
+     */
+    @Test
+    void multiLineParametersAndOneCtaGroupPerKernel() throws Exception {
+        String two = """
+                .version 9.0
+                .target sm_100a
+                .address_size 64
+                .visible .entry a(
+                  .param .u64 a_p0,
+                  .param .u32 a_p1
+                )
+                {
+                  .reg .b64 %rd<4>;
+                  tcgen05.commit.cta_group::1.mbarrier::arrive::one.b64 [%rd1];
+                  ret;
+                }
+                .visible .entry b()
+                {
+                  .reg .b64 %rd<4>;
+                  tcgen05.commit.cta_group::2.mbarrier::arrive::one.b64 [%rd1];
+                  tcgen05.commit.cta_group::1.mbarrier::arrive::one.b64 [%rd2];
+                  ret;
+                }
+                """;
+        List<PtxStatement> s = PtxParser.parse(two);
+        assertTrue(s.stream().anyMatch(x -> x instanceof PtxStatement.Directive d && d.text().contains(".param .u32 a_p1 )")));
+        List<PtxError> e = PtxValidator.validate(s, PtxTarget.SM_100A);
+        assertEquals(1, e.size(), e.toString());
+        assertEquals(17, e.get(0).pos().line());
+        assertTrue(e.get(0).message().contains("already uses .cta_group::2 (line 16)"), e.get(0).message());
+        assertThrows(PtxSyntaxException.class, () -> PtxParser.parse(".visible .entry c(\n .param .u64 p\n{\n ret;\n}\n"));
+    }
+
     @Test
     void errorsSayWhatWouldBeValid() throws Exception {
         var e = PtxValidator.validate(PtxParser.parse("tcgen05.mma.cta_group::1.kind::mxf4.block_scale.block16 [%r1], %rd1, %rd2, %r3, [%r4], [%r5], %p1;"), PtxTarget.SM_100A);

@@ -9,12 +9,6 @@ import dev.fp4sim.sim.profile.BlockScaledProfile;
 import dev.fp4sim.sim.profile.InfiniteAccumulator;
 import dev.fp4sim.sim.profile.ZeroTermRule;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -100,31 +94,7 @@ public final class FastFp4Gemm {
                 progress.update(rowsDone.addAndGet(r1 - r0), m);
             }
         };
-        if (workers == 1) {
-            worker.run();
-            return d;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread th = new Thread(r, "fp4sim-fast-gemm");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(worker));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("GEMM interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("GEMM worker failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Workers.run(workers, "fp4sim-fast-gemm", worker);
         return d;
     }
 
@@ -157,6 +127,8 @@ public final class FastFp4Gemm {
         /** Per (instruction, column): smallest and largest B scale exponent of the instruction's blocks. */
         int[] ebMin;
         int[] ebMax;
+        /** ebMin + 1024 (bits 0-11), ebMax + 1024 (bits 12-23), NaN scale (bit 31): one load in the hot loop. */
+        int[] ebInfo;
         final int fractionalBits;
         final int eZero;
         final int scaleLsb;
@@ -240,6 +212,10 @@ public final class FastFp4Gemm {
             sigB = transpose(sigB, n, scalesPerRow);
             expB = transpose(expB, n, scalesPerRow);
             nanB = transpose(nanB, n, k / BlockScaledFp4.K);
+            ebInfo = new int[ebMin.length];
+            for (int i = 0; i < ebInfo.length; i++) {
+                ebInfo[i] = (ebMin[i] + 1024) | (ebMax[i] + 1024) << 12 | (nanB[i] ? 1 << 31 : 0);
+            }
         }
 
         private void decodeRows(byte[] packed, int rows, int k, float[] twice, float[] out, short[] mask,
@@ -350,18 +326,29 @@ public final class FastFp4Gemm {
             float[] y1 = acc[g * 4 + 1];
             float[] y2 = acc[g * 4 + 2];
             float[] y3 = acc[g * 4 + 3];
-            java.util.Arrays.fill(y0, 0f);
-            java.util.Arrays.fill(y1, 0f);
-            java.util.Arrays.fill(y2, 0f);
-            java.util.Arrays.fill(y3, 0f);
             int kStart = instr * 64 + g * 16;
             for (int kk = kStart; kk < kStart + 16; kk++) {
                 float x0 = a2[r * k + kk];
                 float x1 = rows > 1 ? a2[(r + 1) * k + kk] : 0f;
                 float x2 = rows > 2 ? a2[(r + 2) * k + kk] : 0f;
                 float x3 = rows > 3 ? a2[(r + 3) * k + kk] : 0f;
-                axpy4(y0, y1, y2, y3, dec.bPanels[kk * dec.panels + panel], x0, x1, x2, x3);
+                float[] b = dec.bPanels[kk * dec.panels + panel];
+                if (kk == kStart) {
+                    set4(y0, y1, y2, y3, b, x0, x1, x2, x3);     // the first step writes: no zeroing pass
+                } else {
+                    axpy4(y0, y1, y2, y3, b, x0, x1, x2, x3);
+                }
             }
+        }
+    }
+
+    private static void set4(float[] y0, float[] y1, float[] y2, float[] y3, float[] b, float x0, float x1, float x2, float x3) {
+        for (int j = 0; j < PANEL; j++) {
+            float v = b[j];
+            y0[j] = x0 * v;
+            y1[j] = x1 * v;
+            y2[j] = x2 * v;
+            y3[j] = x3 * v;
         }
     }
 
@@ -423,9 +410,7 @@ public final class FastFp4Gemm {
         int sb1 = ((g0 + 1) / gpb) * n;
         int sb2 = ((g0 + 2) / gpb) * n;
         int sb3 = ((g0 + 3) / gpb) * n;
-        int[] ebMin = dec.ebMin;
-        int[] ebMax = dec.ebMax;
-        boolean[] nanB = dec.nanB;
+        int[] ebInfo = dec.ebInfo;
         int ib = instr * n;
         float[] p0 = acc[rr];
         float[] p1 = acc[4 + rr];
@@ -439,8 +424,9 @@ public final class FastFp4Gemm {
             int cField = cAbs >>> 23;
             boolean cZero = cAbs == 0;
             int cAlign = cField == 0 ? -126 : cField - 127;
-            int eP = Math.max(Math.max(eaMax + ebMax[ib + col], cZero ? eZero : cAlign), eZero);
-            boolean ok = !rowNaN & !nanB[ib + col] & cField != 0xFF & eaMin + ebMin[ib + col] + lsb0 >= eP - F
+            int info = ebInfo[ib + col];
+            int eP = Math.max(Math.max(eaMax + ((info >>> 12) & 0xFFF) - 1024, cZero ? eZero : cAlign), eZero);
+            boolean ok = !rowNaN & info >= 0 & cField != 0xFF & eaMin + (info & 0xFFF) - 1024 + lsb0 >= eP - F
                     & (cZero | cAlign - 23 >= eP - F);
             if (ok) {
                 double sumD = p0[j] * sa0 * sbD[sb0 + col] + p1[j] * sa1 * sbD[sb1 + col]

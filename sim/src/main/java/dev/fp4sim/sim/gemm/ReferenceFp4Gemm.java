@@ -2,12 +2,6 @@ package dev.fp4sim.sim.gemm;
 
 import dev.fp4sim.sim.datapath.BlockScaledFp4;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,31 +37,7 @@ public final class ReferenceFp4Gemm {
                 progress.update(rowsDone.addAndGet(r1 - r0), ops.m());
             }
         };
-        if (workers == 1) {
-            worker.run();
-            return d;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "fp4sim-gemm");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(worker));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("GEMM interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("GEMM worker failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Workers.run(workers, "fp4sim-gemm", worker);
         return d;
     }
 

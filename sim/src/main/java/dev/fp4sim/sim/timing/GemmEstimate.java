@@ -1,5 +1,7 @@
 package dev.fp4sim.sim.timing;
 
+import dev.fp4sim.sim.energy.EnergyModel;
+
 import java.util.Map;
 
 /**
@@ -8,11 +10,12 @@ import java.util.Map;
  *
  * @param tile        the kernel configuration chosen (the fastest of the candidates)
  * @param bottleneck  tensor, smem, l2, hbm, epilogue or waves
- * @param utilisation busy fraction per resource (tensor, smem, l2, hbm)
+ * @param utilisation busy fraction per resource (tensor, smem, l2, hbm) and the share of SMs with a tile (sms)
+ * @param energy      joules per component (MACs, each memory level, static)
  */
 public record GemmEstimate(String gpu, PerfFormat format, long m, long n, long k, Tile tile, double seconds, double tflops,
                            String bottleneck, Map<String, Double> utilisation, double clockMhz, double joules, double watts,
-                           double hbmBytes) {
+                           double hbmBytes, EnergyModel.Breakdown energy) {
 
     /** A kernel configuration: CTA tile (per SM), K per stage, 2-CTA pair, SMEM stages, accumulator buffers. */
     public record Tile(int bm, int bn, int bk, boolean twoCta, int stages, int accumulators) {

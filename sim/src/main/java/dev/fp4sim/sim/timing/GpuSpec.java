@@ -39,6 +39,9 @@ public record GpuSpec(String name, String title, String arch, String api, Map<St
 
     /** A copy with one scalar (or "table.key") changed: the what-if knob. */
     public GpuSpec with(String key, double value) {
+        if (!Double.isFinite(value) || value < 0 || value == 0 && !key.equals("tmem_columns") && !key.contains(".") && !key.equals("launch_us")) {
+            throw new IllegalArgumentException("'" + key + "=" + value + "': must be a positive number");
+        }
         var v = new java.util.LinkedHashMap<>(values);
         var t = new java.util.LinkedHashMap<String, Map<String, Double>>();
         tables.forEach((k, m) -> t.put(k, new java.util.LinkedHashMap<>(m)));

@@ -70,8 +70,24 @@ public final class GpuSpecs {
             if (!n.get("value").isNumber()) {
                 throw new IllegalArgumentException(origin + ": field '" + k + ".value': must be a number");
             }
-            values.put(k, n.get("value").asDouble());
+            double v = n.get("value").asDouble();
+            // Capacities, rates and powers must be positive; the few that may be zero say so (no TMEM, no f8f6f4 FP4 path).
+            boolean mayBeZero = k.equals("tmem_columns") || k.equals("fp4_via_f8f6f4") || k.equals("launch_us");
+            if (!Double.isFinite(v) || v < 0 || v == 0 && !mayBeZero) {
+                throw new IllegalArgumentException(origin + ": field '" + k + ".value': must be " + (mayBeZero ? "0 or more" : "positive")
+                        + " (got " + n.get("value").asText() + ")");
+            }
+            if (k.equals("hbm_efficiency") && v > 1) {
+                throw new IllegalArgumentException(origin + ": field 'hbm_efficiency.value': must be at most 1 (got " + v + ")");
+            }
+            values.put(k, v);
             sources.put(k, n.get("source").asText());
+        }
+        if (values.get("static_w") >= values.get("board_w")) {
+            throw new IllegalArgumentException(origin + ": field 'static_w.value': must be below board_w (" + values.get("board_w") + " W)");
+        }
+        if (values.get("max_clock_mhz") < values.get("clock_mhz")) {
+            throw new IllegalArgumentException(origin + ": field 'max_clock_mhz.value': must be at least clock_mhz (" + values.get("clock_mhz") + ")");
         }
         for (String k : GpuSpec.TABLES) {
             JsonNode n = entry(origin, root, k);
@@ -80,6 +96,9 @@ public final class GpuSpecs {
                 var e = it.next();
                 if (!e.getValue().isNumber()) {
                     throw new IllegalArgumentException(origin + ": field '" + k + ".value." + e.getKey() + "': must be a number");
+                }
+                if (e.getValue().asDouble() < 0) {
+                    throw new IllegalArgumentException(origin + ": field '" + k + ".value." + e.getKey() + "': must be 0 or more");
                 }
                 t.put(e.getKey(), e.getValue().asDouble());
             }

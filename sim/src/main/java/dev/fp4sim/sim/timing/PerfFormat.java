@@ -1,5 +1,7 @@
 package dev.fp4sim.sim.timing;
 
+import dev.fp4sim.isa.mma.MmaKind;
+
 import java.util.Locale;
 import java.util.Optional;
 
@@ -8,25 +10,37 @@ import java.util.Optional;
  * scale-factor bytes per element, and which tensor-core rate class they run at (timing.md).
  */
 public enum PerfFormat {
-    NVFP4("nvfp4", "fp4", 0.5, 1.0 / 16),
-    MXFP4("mxfp4", "fp4", 0.5, 1.0 / 32),
+    NVFP4("nvfp4", "fp4", 0.5, 1.0 / 16, MmaKind.MXF4NVF4),
+    MXFP4("mxfp4", "fp4", 0.5, 1.0 / 32, MmaKind.MXF4),
     /** FP4 through kind::f8f6f4: padded to 8 bits in SMEM, FP8 rate (isa.md §3.6, timing.md). */
-    FP4_F8F6F4("fp4-f8f6f4", "fp4_via_f8f6f4", 0.5, 0),
-    FP8("fp8", "fp8", 1, 0),
-    MXFP8("mxfp8", "fp8", 1, 1.0 / 32),
-    BF16("bf16", "bf16", 2, 0),
-    TF32("tf32", "tf32", 4, 0);
+    FP4_F8F6F4("fp4-f8f6f4", "fp4_via_f8f6f4", 0.5, 0, MmaKind.F8F6F4),
+    FP8("fp8", "fp8", 1, 0, MmaKind.F8F6F4),
+    MXFP8("mxfp8", "fp8", 1, 1.0 / 32, MmaKind.MXF8F6F4),
+    BF16("bf16", "bf16", 2, 0, MmaKind.F16),
+    TF32("tf32", "tf32", 4, 0, MmaKind.TF32);
 
     private final String cliName;
     private final String rateClass;
     private final double bytesPerElement;
     private final double scaleBytesPerElement;
+    private final MmaKind mmaKind;
 
-    PerfFormat(String cliName, String rateClass, double bytesPerElement, double scaleBytesPerElement) {
+    PerfFormat(String cliName, String rateClass, double bytesPerElement, double scaleBytesPerElement, MmaKind mmaKind) {
+        this.mmaKind = mmaKind;
         this.cliName = cliName;
         this.rateClass = rateClass;
         this.bytesPerElement = bytesPerElement;
         this.scaleBytesPerElement = scaleBytesPerElement;
+    }
+
+    /** The {@code tcgen05.mma} kind a Blackwell datacenter kernel uses for this format (isa.md §1.2). */
+    public MmaKind mmaKind() {
+        return mmaKind;
+    }
+
+    /** Elements per scale factor (16 for NVFP4, 32 for MX formats), 0 when not block-scaled. */
+    public int scaleBlock() {
+        return scaleBytesPerElement == 0 ? 0 : (int) Math.round(1 / scaleBytesPerElement);
     }
 
     public String cliName() {

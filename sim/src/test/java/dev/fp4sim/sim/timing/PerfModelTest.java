@@ -91,4 +91,58 @@ class PerfModelTest {
             GpuSpecs.load(n);
         }
     }
+    @Test
+    void moreOfAnyResourceNeverMakesAGemmSlower() throws Exception {
+        GpuSpec b = GpuSpecs.load("b200");
+        String[] knobs = {"smem_read_b_clk", "l2_ingress_b_clk_sm", "l2_tb_s", "hbm_tb_s", "tmem_columns", "smem_kib", "board_w", "sms"};
+        qt().withFixedSeed(5).withExamples(150).forAll(SourceDSL.integers().between(0, knobs.length - 1), SourceDSL.integers().between(1, 64),
+                SourceDSL.integers().between(1, 64), SourceDSL.integers().between(1, 64)).checkAssert((ki, m, n, k) -> {
+            GemmEstimate base = PerfModel.gemm(b, PerfFormat.NVFP4, 128L * m, 128L * n, 128L * k);
+            GemmEstimate more = PerfModel.gemm(b.with(knobs[ki], 2 * b.get(knobs[ki])), PerfFormat.NVFP4, 128L * m, 128L * n, 128L * k);
+            assertTrue(more.seconds() <= base.seconds() * 1.001, knobs[ki] + " x2 made it slower: " + base + " -> " + more);
+        });
+    }
+
+    @Test
+    void twoCtaPairsHelpAtLargeNInSsMode() throws Exception {
+        // isa.md §10 / timing-sources §2.1: cta_group::2 halves the B bytes each SM reads from SMEM and L2,
+        // so with N >= 128 a 256xN pair is never slower than 128xN single CTAs on a large GEMM.
+        GpuSpec b = GpuSpecs.load("b200");
+        qt().withFixedSeed(9).withExamples(60).forAll(SourceDSL.integers().between(16, 64), SourceDSL.integers().between(16, 64),
+                SourceDSL.integers().between(8, 64), SourceDSL.integers().between(0, 1)).checkAssert((m, n, k, wide) -> {
+            int bn = wide == 1 ? 256 : 128;
+            PerfFormat f = PerfFormat.NVFP4;
+            GemmEstimate one = PerfModel.gemm(b, f, 256L * m, 256L * n, 256L * k, new PerfModel.Options("128x" + bn, 0));
+            GemmEstimate two = PerfModel.gemm(b, f, 256L * m, 256L * n, 256L * k, new PerfModel.Options("256x" + bn, 0));
+            assertTrue(two.seconds() <= one.seconds() * 1.001, one + " vs " + two);
+        });
+    }
+
+    @Test
+    void theScaleBlockSetsTheScaleFactorBytes() throws Exception {
+        // 4096^3 NVFP4: A and B (18.9 MB with scales) fit in half the L2, so HBM bytes = operands + scales + D.
+        // Going from 16 to 32 elements per scale saves (M + N) K (1/16 - 1/32) = 8192 * 4096 / 32 = 1 MiB exactly.
+        GpuSpec b = GpuSpecs.load("b200");
+        double b16 = PerfModel.gemm(b, PerfFormat.NVFP4, 4096, 4096, 4096, new PerfModel.Options(null, 16)).hbmBytes();
+        double b32 = PerfModel.gemm(b, PerfFormat.NVFP4, 4096, 4096, 4096, new PerfModel.Options(null, 32)).hbmBytes();
+        assertEquals(1048576.0, b16 - b32, 1e-6);
+        assertEquals(2.0 * 4096 * 4096 * (0.5 + 1.0 / 16) + 4096.0 * 4096 * 2, b16, 1e-3);
+        var e = assertThrows(IllegalArgumentException.class, () -> PerfModel.gemm(b, PerfFormat.NVFP4, 64, 64, 64,
+                new PerfModel.Options("192x96", 0)));
+        assertTrue(e.getMessage().contains("no kernel configuration 192x96"), e.getMessage());
+    }
+
+    @Test
+    void machineFileValuesAreChecked(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String good = new String(GpuSpecs.class.getResourceAsStream("/gpus/b200.json").readAllBytes(), StandardCharsets.UTF_8);
+        Path neg = dir.resolve("neg.json");
+        Files.writeString(neg, good.replaceFirst("\"value\": 148", "\"value\": -148"));
+        var e = assertThrows(IllegalArgumentException.class, () -> GpuSpecs.load(neg.toString()));
+        assertTrue(e.getMessage().contains("neg.json: field 'sms.value': must be positive"), e.getMessage());
+        Path hot = dir.resolve("hot.json");
+        Files.writeString(hot, good.replaceFirst("\"value\": 250", "\"value\": 1250"));
+        var h = assertThrows(IllegalArgumentException.class, () -> GpuSpecs.load(hot.toString()));
+        assertTrue(h.getMessage().contains("hot.json: field 'static_w.value': must be below board_w"), h.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GpuSpecs.load("b200").with("sms", -1));
+    }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -88,6 +89,16 @@ public final class KernelDiagnosis {
 
     /** Tests every hypothesis against the kernel's output; best first. */
     public static List<Finding> diagnose(Fp4GemmProblem p, int[] actual, Assumptions assumptions, int threads) {
+        return diagnose(p, actual, assumptions, threads, Epilogue.NONE, null, Map.of());
+    }
+
+    /**
+     * As above, for a kernel whose D went through the f32 epilogue {@code epi} (E given when beta ≠ 0);
+     * {@code namedScales} (e.g. "global scale of A" → its decode value) let a constant factor be named:
+     * missing (ratio 1/g), applied twice (g) or inverted (1/g²).
+     */
+    public static List<Finding> diagnose(Fp4GemmProblem p, int[] actual, Assumptions assumptions, int threads, Epilogue epi,
+                                         int[] e, Map<String, Double> namedScales) {
         List<Hypothesis> hs = hypotheses(p, assumptions, threads);
         List<Finding> out = new ArrayList<>();
         for (Hypothesis h : hs) {
@@ -100,6 +111,9 @@ public final class KernelDiagnosis {
             if (candidate == null) {
                 continue;
             }
+            if (!epi.identity()) {
+                candidate = epi.apply(candidate, e);
+            }
             long matches = 0;
             for (int i = 0; i < actual.length; i++) {
                 if (candidate[i] == actual[i]) {
@@ -108,7 +122,11 @@ public final class KernelDiagnosis {
             }
             out.add(new Finding(h.id(), h.explanation(), h.fix(), matches, actual.length));
         }
-        Finding factor = globalFactor(p, actual, assumptions, threads);
+        int[] expected = run(p, assumptions, threads);
+        if (!epi.identity()) {
+            expected = epi.apply(expected, e);
+        }
+        Finding factor = globalFactor(expected, actual, namedScales);
         if (factor != null) {
             out.add(factor);
         }
@@ -143,15 +161,13 @@ public final class KernelDiagnosis {
                     return run(q.with(q.a(), q.b(), transpose(la, kb, q.m()), transpose(lb, kb, q.n()), ScaleFactorLayout.LINEAR), a, threads);
                 }));
         // Swapping the nibbles of both operands swaps products pairwise inside a 16-group: invisible.
-        // A packer bug shows when one operand comes from a different packer than the other.
-        hs.add(new Hypothesis("nibble-order-a",
-                "A is packed high nibble first; the hardware takes element 2i from the low nibble",
+        // Swapping one operand's gives the same products whichever operand it is (sum a[σk]·b[k] =
+        // sum a[k]·b[σk], σ the pair swap, and the fused sum of one instruction does not depend on term
+        // order), so the output cannot tell A from B: one hypothesis, both named.
+        hs.add(new Hypothesis("nibble-order",
+                "A or B (the output cannot tell which) is packed high nibble first; the hardware takes element 2i from the low nibble",
                 "pack (x[2i+1] << 4) | x[2i] (isa.md §3.6; cvt.e2m1x2 puts its first operand in the upper nibble)",
                 q -> run(q.with(swapNibbles(q.a()), q.b(), q.sfa(), q.sfb(), q.layout()), a, threads)));
-        hs.add(new Hypothesis("nibble-order-b",
-                "B is packed high nibble first; the hardware takes element 2i from the low nibble",
-                "pack (x[2i+1] << 4) | x[2i] (isa.md §3.6; cvt.e2m1x2 puts its first operand in the upper nibble)",
-                q -> run(q.with(q.a(), swapNibbles(q.b()), q.sfa(), q.sfb(), q.layout()), a, threads)));
         hs.add(new Hypothesis("a-b-swapped",
                 "the kernel computed B·Aᵀ: its output is the transpose of D",
                 "swap the A and B operands (or the M and N roles) in the kernel launch",
@@ -210,12 +226,15 @@ public final class KernelDiagnosis {
                     }
                     return out;
                 }));
+        hs.add(new Hypothesis("k-order-reversed",
+                "the kernel runs its K = 64 steps in reverse k order (e.g. a K loop counting down); f32 accumulation is not associative",
+                "a legal reorder but not bit-identical: iterate k upward, or compare with --tolerant",
+                q -> q.k() == 64 ? null : run(reverseK(q), a, threads)));
         return hs;
     }
 
     /** A constant factor between kernel and hardware output: a global scale or alpha missing, inverted or doubled. */
-    private static Finding globalFactor(Fp4GemmProblem p, int[] actual, Assumptions a, int threads) {
-        int[] expected = run(p, a, threads);
+    private static Finding globalFactor(int[] expected, int[] actual, Map<String, Double> namedScales) {
         double[] ratios = new double[actual.length];
         int n = 0;
         for (int i = 0; i < actual.length; i++) {
@@ -240,11 +259,92 @@ public final class KernelDiagnosis {
                 close++;
             }
         }
+        String named = nameFactor(median, namedScales);
+        if (named != null) {
+            return new Finding("global-factor", String.format(Locale.ROOT, "the kernel's output is the hardware's times %.9g: %s",
+                    median, named), "apply alpha = global_scale_A · global_scale_B exactly once, in the epilogue", close, actual.length);
+        }
         String hint = Math.abs(Math.log(Math.abs(median)) - Math.log(2688)) < 0.5 || Math.abs(Math.log(Math.abs(median)) + Math.log(2688)) < 0.5
                 ? " (close to 448·6 = 2688: the per-tensor global scale, applied in the wrong direction or not at all)" : "";
         return new Finding("global-factor", String.format(Locale.ROOT,
                 "the kernel's output is the hardware's times %.9g%s: a per-tensor global scale or alpha is missing, inverted or applied twice",
                 median, hint), "apply alpha = global_scale_A · global_scale_B exactly once, in the epilogue", close, actual.length);
+    }
+
+    /** Which known scale explains a constant ratio kernel/expected: missing (1/g), twice (g), inverted (1/g²). */
+    static String nameFactor(double ratio, Map<String, Double> scales) {
+        for (Map.Entry<String, Double> s : scales.entrySet()) {
+            double g = s.getValue();
+            if (g == 1 || !(g > 0)) {
+                continue;
+            }
+            if (Math.abs(ratio * g - 1) < 1e-6) {
+                return "the " + s.getKey() + " (" + g + ") is MISSING";
+            }
+            if (Math.abs(ratio / g - 1) < 1e-6) {
+                return "the " + s.getKey() + " (" + g + ") is APPLIED TWICE";
+            }
+            if (Math.abs(ratio * g * g - 1) < 1e-6) {
+                return "the " + s.getKey() + " (" + g + ") is INVERTED (divided by instead of multiplied)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reassociation-tolerant check: K-orders a kernel may legally use (the instruction chain in k order,
+     * K split in two halves added in f32, the chain in reverse k order). Returns, per legal order, how
+     * many elements only it explains, or null if some element is reachable by none of them.
+     */
+    public static Map<String, Long> legalOrders(Fp4GemmProblem p, int[] actual, Assumptions assumptions, int threads, Epilogue epi, int[] e) {
+        List<String> ids = List.of("correct", "split-k", "k-order-reversed");
+        Map<String, int[]> cands = new java.util.LinkedHashMap<>();
+        for (Hypothesis h : hypotheses(p, assumptions, threads)) {
+            if (ids.contains(h.id())) {
+                int[] c = h.produce().apply(p);
+                if (c != null) {
+                    cands.put(h.id(), epi.identity() ? c : epi.apply(c, e));
+                }
+            }
+        }
+        Map<String, Long> used = new java.util.LinkedHashMap<>();
+        cands.keySet().forEach(k -> used.put(k, 0L));
+        for (int i = 0; i < actual.length; i++) {
+            String first = null;
+            for (Map.Entry<String, int[]> c : cands.entrySet()) {
+                if (c.getValue()[i] == actual[i]) {
+                    first = c.getKey();
+                    break;
+                }
+            }
+            if (first == null) {
+                return null;
+            }
+            used.merge(first, 1L, Long::sum);
+        }
+        return used;
+    }
+
+    /** The same operands with the K = 64 instructions in reverse order (C still enters first). */
+    static Fp4GemmProblem reverseK(Fp4GemmProblem q) {
+        int kb = q.k() / q.blockSize();
+        int steps = q.k() / 64;
+        int per = 64 / q.blockSize();
+        byte[] la = Fp4GemmProblem.toLinear(q.sfa(), q.m(), kb, q.layout());
+        byte[] lb = Fp4GemmProblem.toLinear(q.sfb(), q.n(), kb, q.layout());
+        return new Fp4GemmProblem(q.m(), q.n(), q.k(), q.scaleFormat(), q.blockSize(),
+                reverseChunks(q.a(), q.m(), q.k() / 2, 32, steps), reverseChunks(q.b(), q.n(), q.k() / 2, 32, steps),
+                reverseChunks(la, q.m(), kb, per, steps), reverseChunks(lb, q.n(), kb, per, steps), ScaleFactorLayout.LINEAR, q.c());
+    }
+
+    private static byte[] reverseChunks(byte[] x, int rows, int rowLen, int chunk, int chunks) {
+        byte[] out = new byte[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int s = 0; s < chunks; s++) {
+                System.arraycopy(x, r * rowLen + s * chunk, out, r * rowLen + (chunks - 1 - s) * chunk, chunk);
+            }
+        }
+        return out;
     }
 
     private static byte[] reinterpret(byte[] stored, int rows, int kb, ScaleFactorLayout actual, ScaleFactorLayout assumedByKernel) {

@@ -57,10 +57,10 @@ public final class Ptxas {
         return lines[lines.length - 1];
     }
 
-    /** The kernel a single line is checked in: what ptxas sees for line i. */
+    /** The kernel a single line is checked in: what ptxas sees for line i (registers named as nvcc names them). */
     public static String kernel(int index, String line) {
         return ".visible .entry k" + index + "()\n{\n  .reg .b32 %r<16>;\n  .reg .b64 %rd<16>;\n  .reg .b16 %rs<4>;\n"
-                + "  .reg .pred %p<4>;\n  .shared .align 16 .b8 smem[1024];\n  " + line + "\n  ret;\n}\n";
+                + "  .reg .pred %p<4>;\n  .reg .f32 %f<8>;\n  .reg .f64 %fd<4>;\n  .shared .align 16 .b8 smem[1024];\n  " + line + "\n  ret;\n}\n";
     }
 
     /** For each line, whether ptxas assembles it for the target. */
@@ -124,6 +124,23 @@ public final class Ptxas {
             }
         }
         return ok;
+    }
+
+    /** Whether ptxas assembles one whole module for a target (exit status 0); its messages in {@code log}. */
+    public boolean accepts(Path module, String target, StringBuilder log) throws IOException, InterruptedException {
+        Path cubin = module.resolveSibling(module.getFileName() + ".cubin");
+        Process p = new ProcessBuilder(executable.toString(), "-arch=" + target, module.toString(), "-o", cubin.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("ptxas timed out on " + module);
+        }
+        Files.deleteIfExists(cubin);
+        if (log != null) {
+            log.append(out);
+        }
+        return p.exitValue() == 0;
     }
 
     private static int kernelAt(List<Integer> starts, int line) {

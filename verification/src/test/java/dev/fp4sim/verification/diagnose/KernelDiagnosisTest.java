@@ -62,7 +62,7 @@ class KernelDiagnosisTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"correct", "nibble-order-a", "scale-layout", "scale-transposed", "a-b-swapped",
+    @ValueSource(strings = {"correct", "nibble-order", "scale-layout", "scale-transposed", "a-b-swapped",
             "global-factor", "rne-accumulation", "split-k", "block-size", "fp16-accumulation"})
     void theInjectedBugIsNamed(String bug) {
         Fp4GemmProblem p = problem(bug.equals("scale-layout") ? ScaleFactorLayout.CUBLAS : ScaleFactorLayout.LINEAR);
@@ -71,7 +71,7 @@ class KernelDiagnosisTest {
         int[] actual;
         switch (bug) {
             case "correct" -> actual = reference(p.a(), p.b(), sfaLin, sfbLin, K);
-            case "nibble-order-a" -> {
+            case "nibble-order" -> {
                 byte[] a = p.a().clone();
                 for (int i = 0; i < a.length; i++) {
                     int v = a[i] & 0xFF;
