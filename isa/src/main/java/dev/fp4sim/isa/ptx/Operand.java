@@ -46,4 +46,11 @@ public sealed interface Operand {
             return name;
         }
     }
+
+    /** A destination pair {@code %r|%p} (elect.sync, setp with two predicates); either side may be the sink {@code _}. */
+    record Pair(Operand first, Operand second) implements Operand {
+        public String print() {
+            return first.print() + "|" + second.print();
+        }
+    }
 }

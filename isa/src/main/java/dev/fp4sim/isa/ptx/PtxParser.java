@@ -272,6 +272,10 @@ public final class PtxParser {
             }
             return new Operand.Addr(operand(pos, inner), 0, null);
         }
+        int bar = s.indexOf('|');
+        if (bar > 0 && c != '{') {
+            return new Operand.Pair(operand(pos, s.substring(0, bar).strip()), operand(pos, s.substring(bar + 1).strip()));
+        }
         if (c == '{') {
             if (!s.endsWith("}")) {
                 throw new PtxSyntaxException(pos, "unterminated vector '" + s + "'");

@@ -138,6 +138,46 @@ public final class TensorCore {
         }
     }
 
+    /** TEMPORARY: cta_group::1 SS only; replaced by the full implementation. */
+    public void execute(MmaOp op, TensorMemory[] tmem, SharedMemory[] smem) {
+        if (op.ctaGroup() != 1 || op.aFromTmem()) {
+            throw new MachineException("tcgen05.mma", "form not modelled yet");
+        }
+        mma(tmem[0], smem[0], op.arch(), op.kind(), op.scaleBlock(), op.dTmem(), op.a(), op.bDesc(), op.idesc(), op.sfaTmem(), op.sfbTmem(), op.enableInputD());
+    }
+
+    /** TEMPORARY footprint: D rect, SF rects, SMEM bytes. */
+    public Footprint footprint(MmaOp op) {
+        InstrDescriptor d = InstrDescriptor.decode(op.idesc(), op.kind());
+        int k = kPerInstruction(d);
+        java.util.BitSet bytes = new java.util.BitSet();
+        SmemLayout.Element ea = element(op.kind(), d.aType());
+        SmemLayout.Element eb = element(op.kind(), d.bType());
+        SmemDescriptor a = SmemDescriptor.decode(op.a());
+        SmemDescriptor b = SmemDescriptor.decode(op.bDesc());
+        for (int kk = 0; kk < k; kk++) {
+            for (int m = 0; m < d.m(); m++) {
+                bytes.set((int) (SmemLayout.bitAddress(a, d.transposeA() ? SmemLayout.Major.MN : SmemLayout.Major.K, ea, m, kk) / 8));
+            }
+            for (int n = 0; n < d.n(); n++) {
+                bytes.set((int) (SmemLayout.bitAddress(b, d.transposeB() ? SmemLayout.Major.MN : SmemLayout.Major.K, eb, n, kk) / 8));
+            }
+        }
+        TmemAddress dt = TmemAddress.decode(op.dTmem());
+        java.util.List<Footprint.TmemRect> reads = new java.util.ArrayList<>();
+        Footprint.TmemRect dr = new Footprint.TmemRect(0, dt.lane(), d.m(), dt.column(), d.n());
+        if (op.enableInputD()) {
+            reads.add(dr);
+        }
+        if (op.kind().blockScaled()) {
+            TmemAddress sa = TmemAddress.decode(op.sfaTmem() & 0x3FFFFFFF);
+            TmemAddress sb = TmemAddress.decode(op.sfbTmem() & 0x3FFFFFFF);
+            reads.add(new Footprint.TmemRect(0, 0, 128, sa.column(), (d.m() + 31) / 32));
+            reads.add(new Footprint.TmemRect(0, 0, 32, sb.column(), (d.n() + 31) / 32));
+        }
+        return new Footprint(new java.util.BitSet[] {bytes}, reads, java.util.List.of(dr));
+    }
+
     private static int blockSize(MmaKind kind, InstrDescriptor d) {
         if (kind == MmaKind.MXF8F6F4 || kind == MmaKind.MXF4) {
             return 32;
