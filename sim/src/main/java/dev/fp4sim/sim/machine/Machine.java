@@ -273,6 +273,11 @@ public final class Machine {
 
     private Map<String, Long> paramValues;
 
+    /** Hazards found so far (also after a run stopped with a {@link KernelError}). */
+    public List<Hazard> hazards() {
+        return List.copyOf(hazards.values());
+    }
+
     private void runCluster(int[] cid, Dim3 cd, Dim3 block) {
         cluster = new Cluster(new int[] {cd.x(), cd.y(), cd.z()}, new int[] {grid.x(), grid.y(), grid.z()},
                 new int[] {block.x(), block.y(), block.z()}, cid);
@@ -1245,10 +1250,17 @@ public final class Machine {
             case "tcgen05.dealloc" -> {
                 int taddr = (int) value(t, in.operands().get(0), "u32");
                 int cols = (int) value(t, in.operands().get(1), "u32");
+                // freeing TMEM under an in-flight op is undefined on the hardware: report it, then let the ops finish first
+                boolean inFlight = false;
                 for (Pending p : cluster.queue) {
-                    if (p.footprint != null && p.issuer.cta == c) {
-                        throw new MachineException("tcgen05.dealloc", "TMEM is freed while " + p.what + " (line " + p.line + ") has not completed");
+                    if (p.footprint != null && p.issuer.cta == c && !inFlight) {
+                        inFlight = true;
+                        hazard("dealloc-in-flight", in, "tcgen05.dealloc frees TMEM while " + p.what + " (line " + p.line
+                                + ") has not completed: wait for its tcgen05.commit's mbarrier first");
                     }
+                }
+                while (inFlight && cluster.queue.stream().anyMatch(p -> p.footprint != null && p.issuer.cta == c)) {
+                    complete(cluster.queue.poll());
                 }
                 c.tmem.dealloc(taddr, cols);
             }
