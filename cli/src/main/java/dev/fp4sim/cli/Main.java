@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 /** The {@code fp4sim} command. Subcommands live in their own classes; this only wires them. */
 @Command(name = "fp4sim",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = {
                 "A bit-exact reference model of NVIDIA Blackwell (tcgen05) tensor cores:",
@@ -30,6 +31,7 @@ import java.io.PrintWriter;
                 PerfCommand.class,
                 WhatIfTopCommand.class,
                 TmemCommand.class,
+                RunCommand.class,
                 CudaCommand.class,
         })
 public final class Main implements Runnable {

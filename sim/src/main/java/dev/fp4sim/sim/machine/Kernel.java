@@ -44,6 +44,7 @@ public final class Kernel {
     private final Map<String, Integer> registers;
     private final int[] reqCluster;
     private final int[] reqNtid;
+    private Map<String, String> gemmAnnotation = Map.of();
 
     private Kernel(String name, String target, List<Param> params, Map<String, SharedVar> shared, int sharedBytes,
                    List<PtxStatement.Instruction> code, Map<String, Integer> labels, Map<String, Integer> registers, int[] reqCluster, int[] reqNtid) {
@@ -185,7 +186,21 @@ public final class Kernel {
                 }
             }
         }
-        return new Kernel(want, target, List.copyOf(params), shared, Math.max(smem, 16), List.copyOf(code), labels, regs, cluster, ntid);
+        Kernel k = new Kernel(want, target, List.copyOf(params), shared, Math.max(smem, 16), List.copyOf(code), labels, regs, cluster, ntid);
+        Map<String, String> ann = new LinkedHashMap<>();
+        for (String line : ptx.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("// fp4sim-gemm:")) {
+                for (String kv : l.substring("// fp4sim-gemm:".length()).strip().split("\\s+")) {
+                    String[] p = kv.split("=", 2);
+                    if (p.length == 2) {
+                        ann.put(p[0], p[1]);
+                    }
+                }
+            }
+        }
+        k.gemmAnnotation = Map.copyOf(ann);
+        return k;
     }
 
     private static int[] dims(Matcher m) {
@@ -263,6 +278,11 @@ public final class Kernel {
     /** {@code .reqnctapercluster} or null. */
     public int[] reqCluster() {
         return reqCluster;
+    }
+
+    /** Keys of the {@code // fp4sim-gemm:} comment line (examples/README.md), empty when absent. */
+    public Map<String, String> gemmAnnotation() {
+        return gemmAnnotation;
     }
 
     /** {@code .reqntid} or null. */
