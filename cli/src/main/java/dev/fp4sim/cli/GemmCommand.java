@@ -44,7 +44,7 @@ final class GemmCommand implements Callable<Integer> {
     GemmInputs inputs;
     @Option(names = "--out", required = true, paramLabel = "D.npy", description = "where to write D (float32, M x N)")
     Path out;
-    @Option(names = "--engine", defaultValue = "fast", description = "fast or reference (default ${DEFAULT-VALUE}); both bit-identical")
+    @Option(names = "--engine", defaultValue = "fast", description = "fast, reference or isa (default ${DEFAULT-VALUE}); all bit-identical. isa runs the example tcgen05 kernel on the machine model (slow; K a multiple of 256, C = +0)")
     String engine;
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     Integer threads;
@@ -80,13 +80,19 @@ final class GemmCommand implements Callable<Integer> {
         }
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         long t0 = System.nanoTime();
-        int[] d = p.run(eng, assume.assumptions(), t, (done, total) -> {
-            double s = (System.nanoTime() - t0) / 1e9;
-            if (done < total && s > 2) {
-                err.printf(Locale.ROOT, "\r%d/%d rows, %.0f s, ETA %.0f s   ", done, total, s, s * (total - done) / done);
-                err.flush();
-            }
-        });
+        int[] d;
+        try {
+            d = p.run(eng, assume.assumptions(), t, (done, total) -> {
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (done < total && s > 2) {
+                    err.printf(Locale.ROOT, "\r%d/%d %s, %.0f s, ETA %.0f s   ", done, total, eng == Fp4GemmEngine.ISA ? "tiles" : "rows",
+                            s, s * (total - done) / done);
+                    err.flush();
+                }
+            });
+        } catch (IllegalArgumentException | dev.fp4sim.sim.machine.KernelError e) {
+            throw new UserError("--engine " + eng.name() + ": " + e.getMessage());
+        }
         Epilogue epi = epilogue(p);
         if (!epi.identity()) {
             d = epi.apply(d, epilogueBits(p));

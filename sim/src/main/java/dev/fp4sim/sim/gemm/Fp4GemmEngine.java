@@ -56,9 +56,27 @@ public interface Fp4GemmEngine {
         }
     };
 
+    /** The GEMM as the example tcgen05 kernel running on the machine model (docs/machine.md); bit-identical, slow. */
+    Fp4GemmEngine ISA = new Fp4GemmEngine() {
+        @Override
+        public String name() {
+            return "isa";
+        }
+
+        @Override
+        public String description() {
+            return "the example tcgen05 kernel (TMA, tcgen05.cp/mma/ld) on the machine model; bit-identical, for checking kernels";
+        }
+
+        @Override
+        public int[] run(BlockScaledFp4 unit, Fp4Operands ops, int threads, Progress progress) {
+            return dev.fp4sim.sim.machine.IsaFp4Gemm.run(unit, ops, progress);
+        }
+    };
+
     /** Every engine, default first. */
     static List<Fp4GemmEngine> all() {
-        return List.of(FAST, REFERENCE);
+        return List.of(FAST, REFERENCE, ISA);
     }
 
     /** The engine with this name, or an IllegalArgumentException that lists the valid names. */
