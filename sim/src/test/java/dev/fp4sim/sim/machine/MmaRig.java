@@ -62,6 +62,9 @@ final class MmaRig {
     final int[][] sfa;
     final int[][] sfb;
 
+    /** The 32-bit TMEM cell that held C (an f16 C has random bits in the upper half, which the MMA ignores). */
+    int[][] cCell;
+
     TensorMemory[] tmem;
     SharedMemory[] smem;
 
@@ -261,10 +264,12 @@ final class MmaRig {
                 smem[col / colsPer].writeBits(smemBit(B_SMEM, bf, col % colsPer, i), fieldBits(bf), b[col][i]);
             }
         }
+        cCell = new int[m][n];
         for (int row = 0; row < m; row++) {
             for (int col = 0; col < n; col++) {
                 int[] at = dAt(row, col);
-                tmem[at[0]].write("st", at[1], at[2], c[row][col]);
+                cCell[row][col] = df == FloatFormat.F16 ? p.nextInt() << 16 | c[row][col] : c[row][col];
+                tmem[at[0]].write("st", at[1], at[2], cCell[row][col]);
             }
         }
         if (blocks > 0) {

@@ -85,7 +85,7 @@ class TensorCoreFormsTest {
         for (int row = 0; row < r.m; row++) {
             for (int col = 0; col < r.n; col++) {
                 int[] at = r.dAt(row, col);
-                int exp = r.disabled(at[0], at[1]) ? r.c[row][col] : want[row][col];
+                int exp = r.disabled(at[0], at[1]) ? r.cCell[row][col] : want[row][col];
                 int got = r.readD(row, col);
                 if (exp != got) {
                     assertEquals(Integer.toHexString(exp), Integer.toHexString(got), what + " at (" + row + ", " + col + ")");
@@ -158,7 +158,7 @@ class TensorCoreFormsTest {
         core().execute(r.op(), r.tmem, r.smem);
         for (int row = 0; row < 128; row++) {
             for (int col = 0; col < 64; col++) {
-                assertEquals(r.c[row][col], r.readD(row, col));
+                assertEquals(r.cCell[row][col], r.readD(row, col));
             }
         }
     }
