@@ -28,8 +28,9 @@ import java.util.List;
  * F for M = 64 (lane offset 0 or 16), A for cta_group::2 M = 256, B for cta_group::2 M = 128). The
  * arithmetic is the bit-exact datapath of the variant ({@link Datapaths}).
  *
- * <p>Forms not modelled ({@code .ws}, {@code .sp}, K = 96) throw {@link MachineException}
- * "... is not modelled yet" rather than computing something unconfirmed.
+ * {@code .ws} (cta_group::1, M = 32/64/128) writes layouts G/E/D; its zero-column mask is not an
+ * operand of {@link MmaOp}, so no B column is masked. Forms not modelled ({@code .sp}, K = 96) throw
+ * {@link MachineException} "... is not modelled yet" rather than computing something unconfirmed.
  */
 public final class TensorCore {
 
@@ -261,7 +262,7 @@ public final class TensorCore {
     }
 
     /** Data-path layout of D (isa.md §5.1). */
-    enum DLayout { A, B, D, F }
+    enum DLayout { A, B, D, E, F, G }
 
     /** Everything decoded from the op, validated. */
     private record Plan(MmaOp op, InstrDescriptor d, MmaVariant v, ElementMma mma, int k, int blocks, DLayout layout,
@@ -302,8 +303,11 @@ public final class TensorCore {
                         + ", not " + op.disableOutputLane().length);
             }
         }
-        if (op.ws()) {
-            throw new MachineException(OP, ".ws (weight-stationary) is not modelled yet");
+        if (op.ws() && op.disableOutputLane() != null) {
+            throw new MachineException(OP, "the .ws forms have no disable-output-lane operand");
+        }
+        if (op.ws() && op.scaleInputD() != 0) {
+            throw new MachineException(OP, "the .ws forms have no scale-input-d operand");
         }
         if (op.sparse()) {
             throw new MachineException(OP, ".sp (sparse A) is not modelled yet");
@@ -342,7 +346,8 @@ public final class TensorCore {
                 throw new MachineException(OP, e.getMessage());
             }
         }
-        DLayout layout = op.ctaGroup() == 1 ? (d.m() == 64 ? DLayout.F : DLayout.D) : (d.m() == 256 ? DLayout.A : DLayout.B);
+        DLayout layout = op.ws() ? (d.m() == 32 ? DLayout.G : d.m() == 64 ? DLayout.E : DLayout.D)
+                : op.ctaGroup() == 1 ? (d.m() == 64 ? DLayout.F : DLayout.D) : (d.m() == 256 ? DLayout.A : DLayout.B);
         int rows = d.m() / op.ctaGroup();
         int cols = d.n() / op.ctaGroup();
         int dLane = (op.dTmem() >>> 16);
@@ -469,7 +474,8 @@ public final class TensorCore {
         return switch (layout) {
             case D, A -> new int[] {r, n};
             case F -> new int[] {(r & 15) + 32 * (r >> 4), n};
-            case B -> new int[] {r + (n >= nTotal / 2 ? 64 : 0), n % (nTotal / 2)};
+            case B, E -> new int[] {r + (n >= nTotal / 2 ? 64 : 0), n % (nTotal / 2)};
+            case G -> new int[] {r + 32 * (n / (nTotal / 4)), n % (nTotal / 4)};
         };
     }
 

@@ -54,6 +54,7 @@ final class MmaRig {
     int[] disable;
     boolean fp4LowBits;
     boolean sfbOwnerOnly;
+    boolean ws;
     String arch = "sm_100a";
 
     final int[][] a;
@@ -196,6 +197,15 @@ final class MmaRig {
 
     /** D element (m, n) of the whole problem: {cta, lane, column} (isa.md §5.1). */
     int[] dAt(int row, int col) {
+        if (ws) {
+            if (m == 128) {
+                return new int[] {0, row, col};                                        // layout D
+            }
+            if (m == 64) {
+                return new int[] {0, row + (col >= n / 2 ? 64 : 0), col % (n / 2)};   // layout E
+            }
+            return new int[] {0, row + 32 * (col / (n / 4)), col % (n / 4)};          // layout G
+        }
         if (g == 1) {
             if (m == 128) {
                 return new int[] {0, row, col};
@@ -221,7 +231,7 @@ final class MmaRig {
 
     MmaOp op() {
         int[] mask = disable == null ? null : disable.clone();
-        return new MmaOp(arch, kind, g, kind.blockScaled() ? block : 0, false, false, dLane << 16, aFromTmem,
+        return new MmaOp(arch, kind, g, kind.blockScaled() ? block : 0, ws, false, dLane << 16, aFromTmem,
                 aFromTmem ? (dLane << 16 | A_COL) : desc(A_SMEM), desc(B_SMEM), idesc(),
                 kind.blockScaled() ? SFA_COL : 0, kind.blockScaled() ? SFB_COL : 0, 0, enableInputD, scaleInputD, mask);
     }

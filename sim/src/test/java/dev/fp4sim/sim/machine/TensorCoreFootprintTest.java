@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TensorCoreFootprintTest {
 
     /** The rig configurations the footprint is checked on: kind index, M, N, cta_group, A from TMEM, flags. */
-    record Case(int kind, int m, int n, int g, boolean ts, boolean sw128, boolean enableD, boolean mask, int lane) {
+    record Case(int kind, int m, int n, int g, boolean ts, boolean sw128, boolean enableD, boolean mask, int lane, boolean ws) {
+        Case(int kind, int m, int n, int g, boolean ts, boolean sw128, boolean enableD, boolean mask, int lane) {
+            this(kind, m, n, g, ts, sw128, enableD, mask, lane, false);
+        }
     }
 
     static final Case[] CASES = {
@@ -43,6 +46,9 @@ class TensorCoreFootprintTest {
         new Case(11, 128, 64, 2, false, false, true, false, 0),
         new Case(1, 128, 32, 2, true, false, true, true, 0),
         new Case(9, 256, 64, 2, true, true, false, false, 0),
+        new Case(0, 32, 128, 1, false, false, true, false, 0, true),
+        new Case(6, 64, 64, 1, true, true, true, false, 0, true),
+        new Case(7, 32, 256, 1, true, false, false, false, 0, true),
     };
 
     static MmaRig rigFor(Case c, long seed) {
@@ -51,6 +57,7 @@ class TensorCoreFootprintTest {
         r.sw128 = c.sw128();
         r.enableInputD = c.enableD();
         r.dLane = c.lane();
+        r.ws = c.ws();
         if (c.mask()) {
             SplittableRandom rnd = new SplittableRandom(seed);
             r.disable = new int[4 * c.g()];
@@ -293,11 +300,21 @@ class TensorCoreFootprintTest {
         contains(fails(new MmaOp(f16.arch(), f16.kind(), 1, 0, false, false, 32 << 16, false, f16.a(), f16.bDesc(), f16.idesc(), 0, 0, 0, true, 0,
                 null), 1), "lane alignment");
         // not modelled yet
-        contains(fails(new MmaOp(f16.arch(), f16.kind(), 1, 0, true, false, f16.dTmem(), false, f16.a(), f16.bDesc(), f16.idesc(), 0, 0, 0, true, 0,
-                null), 1), ".ws (weight-stationary) is not modelled yet");
         contains(fails(new MmaOp(f16.arch(), f16.kind(), 1, 0, false, true, f16.dTmem(), false, f16.a(), f16.bDesc(), f16.idesc() | 1 << 2, 0, 0, 0,
                 true, 0, null), 1), ".sp (sparse A) is not modelled yet");
         contains(fails(with(o, 1, o.idesc() | 1 << 31), 1), "K = 96");
+        // .ws: cta_group::1, non-block-scaled, N in {64, 128, 256}, no disable-output-lane
+        contains(fails(new MmaOp(o.arch(), o.kind(), 1, 16, true, false, o.dTmem(), false, o.a(), o.bDesc(), o.idesc(), o.sfaTmem(), o.sfbTmem(),
+                0, true, 0, null), 1), "invalid with the block-scaled");
+        MmaRig ws = rig(KINDS[0], 32, 64, 1, 1);
+        ws.ws = true;
+        MmaOp w = ws.op();
+        contains(fails(with(w, 1, (w.idesc() & ~(0x3F << 17)) | (96 >> 3) << 17), 1), "not a .ws shape");
+        contains(fails(new MmaOp(w.arch(), w.kind(), 1, 0, true, false, w.dTmem(), false, w.a(), w.bDesc(), w.idesc(), 0, 0, 0, true, 0,
+                new int[4]), 1), "no disable-output-lane");
+        MmaOp m32 = with(w, 1, w.idesc());
+        contains(fails(new MmaOp(m32.arch(), m32.kind(), 1, 0, false, false, m32.dTmem(), false, m32.a(), m32.bDesc(), m32.idesc(), 0, 0, 0, true, 0,
+                null), 1), "M = 32 needs .ws");
     }
 
     @Test

@@ -380,6 +380,23 @@ class TensorCoreFormsTest {
     }
 
     @Test
+    void weightStationaryFormsWriteLayoutsGEAndD() throws Exception {
+        int ex = 0;
+        for (int ci : new int[] {0, 1, 2, 3, 4, 5, 6, 7}) {
+            for (int m : new int[] {32, 64, 128}) {
+                for (int n : new int[] {64, 128, 256}) {
+                    MmaRig r = rig(KINDS[ci], m, n, 1, 1000L * ci + m + n);
+                    r.ws = true;
+                    r.aFromTmem = (ex & 1) != 0;
+                    r.sw128 = (ex & 2) != 0;
+                    r.enableInputD = (ex % 3) != 0;
+                    runAndCheck(r, ex++, KINDS[ci] + " .ws M=" + m + " N=" + n + " TS=" + r.aFromTmem);
+                }
+            }
+        }
+    }
+
+    @Test
     void oldMmaEntryPointStillWorks() throws Exception {
         MmaRig r = rig(KINDS[11], 128, 64, 1, 123);
         r.place(1);
