@@ -411,6 +411,9 @@ public final class TensorCore {
         int n = d.n();
         MmaKind kind = op.kind();
         String where = "kind::" + kind.ptxName() + " cta_group::" + g + (op.ws() ? " .ws" : "");
+        if (d.transposeB() && d.bType().storageBits() == 8 && n % (8 * g * 2) != 0) {
+            return "N = " + n + ": a transposed (N-major) 8-bit B needs N to be a multiple of " + 16 * g + " with cta_group::" + g + " (Table 52)";
+        }
         if (op.ws()) {
             if (g != 1) {
                 return ".ws exists only with cta_group::1";

@@ -55,6 +55,9 @@ final class MmaRig {
     boolean fp4LowBits;
     boolean sfbOwnerOnly;
     boolean ws;
+    /** MN-major (transposed) A / B, no swizzle only: 8- and 16-bit types (isa.md §3.5). */
+    boolean mnA;
+    boolean mnB;
     String arch = "sm_100a";
 
     final int[][] a;
@@ -159,6 +162,15 @@ final class MmaRig {
 
     /** Bit address of element i of row r in a K-major tile at {@code start} (isa.md §3.3–3.6, written out here). */
     long smemBit(int start, ElementFormat f, int r, int i) {
+        boolean b = start == B_SMEM;
+        if (b ? mnB : mnA) {
+            // MN-major, no swizzle (isa.md §3.4): T = 128 / bits elements of consecutive rows per 16 bytes,
+            // k rows 16 bytes apart, LBO = 128 between groups of 8 k, SBO = 16 k between groups of T rows
+            int w = f.storageBits();
+            int t = 128 / w;
+            long addr = start + (long) (r / t) * 16L * k + (i % 8) * 16L + (i / 8) * 128L;
+            return addr * 8 + (r % t) * w;
+        }
         int perChunk;
         int bitsInChunk;
         if (f == FloatFormat.E2M1 && slotBits(f) == 4) {
@@ -187,6 +199,9 @@ final class MmaRig {
     }
 
     long desc(int start) {
+        if (start == B_SMEM ? mnB : mnA) {
+            return new SmemDescriptor(start, 128, 16 * k, 0, false, Swizzle.NONE).encode();
+        }
         return sw128 ? new SmemDescriptor(start, 16, 1024, 0, false, Swizzle.B128).encode()
                 : new SmemDescriptor(start, 128, 256, 0, false, Swizzle.NONE).encode();
     }
@@ -225,7 +240,7 @@ final class MmaRig {
 
     int idesc() {
         boolean bs = kind.blockScaled();
-        return new InstrDescriptor(kind, 0, false, false, bs ? FloatFormat.F32 : df, af, bf, false, false, false, false, n, m, 0,
+        return new InstrDescriptor(kind, 0, false, false, bs ? FloatFormat.F32 : df, af, bf, false, false, mnA, mnB, n, m, 0,
                 bs ? sf : null, sfaId, sfbId, false).encode();
     }
 

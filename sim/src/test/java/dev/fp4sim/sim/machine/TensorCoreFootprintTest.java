@@ -276,6 +276,10 @@ class TensorCoreFootprintTest {
         contains(fails(with(i8, 1, n40), 1), "N = 40 is not legal");
         MmaOp i8pair = rig(KINDS[7], 256, 32, 2, 1).op();
         contains(fails(with(i8pair, 2, (i8pair.idesc() & ~(0x3F << 17)) | (48 >> 3) << 17), 2), "multiples of 32");
+        MmaRig tb = rig(KINDS[7], 128, 32, 1, 1);
+        tb.mnB = true;
+        MmaOp t8 = tb.op();
+        contains(fails(with(t8, 1, (t8.idesc() & ~(0x3F << 17)) | (24 >> 3) << 17), 1), "Table 52");
         MachineException three = assertThrows(MachineException.class, () -> core().footprint(with(f16, 3, f16.idesc())));
         contains(three, "cta_group::3");
         MachineException mem = assertThrows(MachineException.class,

@@ -397,6 +397,26 @@ class TensorCoreFormsTest {
     }
 
     @Test
+    void mnMajorOperands() throws Exception {
+        // 8- and 16-bit types may be MN-major (idesc bits 15/16); A from SMEM on both cta_groups
+        int ex = 0;
+        for (int ci : new int[] {0, 1, 7}) {
+            for (int g : new int[] {1, 2}) {
+                for (int t = 1; t < 4; t++) {
+                    MmaRig r = rig(KINDS[ci], g == 1 ? 128 : 256, g == 1 ? 48 : 64, g, 300L * ci + 10 * g + t);
+                    r.mnA = (t & 1) != 0;
+                    r.mnB = (t & 2) != 0;
+                    runAndCheck(r, ex++, KINDS[ci] + " cta_group::" + g + " MN-major A " + r.mnA + " B " + r.mnB);
+                }
+            }
+        }
+        MmaRig e = rig(new Cfg(MmaKind.F8F6F4, E4M3, E5M2, F32, null, 0), 64, 80, 1, 8);
+        e.mnA = true;
+        e.mnB = true;
+        runAndCheck(e, 1, "e4m3 x e5m2 MN-major");
+    }
+
+    @Test
     void oldMmaEntryPointStillWorks() throws Exception {
         MmaRig r = rig(KINDS[11], 128, 64, 1, 123);
         r.place(1);
