@@ -42,10 +42,9 @@ public final class GlobalMemory {
     }
 
     public byte[] download(long address, int size) {
+        Map.Entry<Long, byte[]> e = find("read", address, size);
         byte[] out = new byte[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = (byte) read("download", address + i, 1);
-        }
+        System.arraycopy(e.getValue(), (int) (address - e.getKey()), out, 0, size);
         return out;
     }
 

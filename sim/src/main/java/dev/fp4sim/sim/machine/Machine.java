@@ -955,6 +955,10 @@ public final class Machine {
 
     private void writeShared(PtxStatement.Instruction in, SharedRef r, int size, long v) {
         checkSmemOverwrite(in, r.cta, r.offset, size);
+        writeSharedUnchecked(r, size, v);
+    }
+
+    private static void writeSharedUnchecked(SharedRef r, int size, long v) {
         for (int b = 0; b < size; b++) {
             r.cta.smem.writeBits(8L * (r.offset + b), 8, (int) (v >>> (8 * b)) & 0xFF);
         }
@@ -981,6 +985,24 @@ public final class Machine {
                         + "wait for the mbarrier its tcgen05.commit arrives on before reusing the buffer", in.opcode(), hit, p.what, p.line));
                 return;
             }
+        }
+    }
+
+    /** The bulk form of {@link #checkSmemOverwrite} for a TMA box: one intersection per pending operation. */
+    private void checkSmemOverwrite(PtxStatement.Instruction in, Cta cta, BitSet bytes) {
+        if (!options.check()) {
+            return;
+        }
+        for (Pending p : cluster.queue) {
+            int idx = p.footprint == null ? -1 : peerIndex(p, cta);
+            if (idx < 0 || idx >= p.footprint.smemReads().length || !p.footprint.smemReads()[idx].intersects(bytes)) {
+                continue;
+            }
+            BitSet b = (BitSet) bytes.clone();
+            b.and(p.footprint.smemReads()[idx]);
+            hazard("smem-overwrite", in, String.format("%s overwrites shared byte 0x%x that %s (line %d) reads and has not finished: "
+                    + "wait for the mbarrier its tcgen05.commit arrives on before reusing the buffer", in.opcode(), b.nextSetBit(0), p.what, p.line));
+            return;
         }
     }
 
@@ -1121,17 +1143,33 @@ public final class Machine {
         mbar(t, in, bar);
         cluster.queue.add(new Pending("cp.async.bulk.tensor", in.pos().line(), t, null, () -> {
             int eb = map.elementBytes();
+            BitSet dstBytes = new BitSet();
             for (int r = 0; r < map.box1(); r++) {
                 for (int e = 0; e < map.box0(); e++) {
-                    long x = c0 + e;
-                    long y = c1 + r;
-                    long off = (long) dst.offset + ((long) r * map.box0() + e) * eb;
-                    long v = x >= 0 && x < map.dim0() && y >= 0 && y < map.dim1()
-                            ? global.read("cp.async.bulk.tensor", map.globalAddress() + y * map.rowStrideBytes() + x * eb, eb) : 0;
-                    int sw = (int) map.swizzle().apply(off);
-                    writeShared(in, new SharedRef(dst.cta, sw), eb, v);
+                    int sw = (int) map.swizzle().apply((long) dst.offset + ((long) r * map.box0() + e) * eb);
+                    dstBytes.set(sw, sw + eb);
                 }
             }
+            checkSmemOverwrite(in, dst.cta, dstBytes);
+            for (int r = 0; r < map.box1(); r++) {
+                long y = c1 + r;
+                boolean rowIn = y >= 0 && y < map.dim1();
+                // one global read per row of the box (elements outside the tensor are zero-filled)
+                byte[] row = new byte[map.box0() * eb];
+                long x0 = Math.max(0, c0);
+                long x1 = Math.min(map.dim0(), c0 + map.box0());
+                if (rowIn && x1 > x0) {
+                    byte[] got = global.download(map.globalAddress() + y * map.rowStrideBytes() + x0 * eb, (int) ((x1 - x0) * eb));
+                    System.arraycopy(got, 0, row, (int) ((x0 - c0) * eb), got.length);
+                }
+                for (int e = 0; e < map.box0(); e++) {
+                    int sw = (int) map.swizzle().apply((long) dst.offset + ((long) r * map.box0() + e) * eb);
+                    for (int b = 0; b < eb; b++) {
+                        dst.cta.smem.writeBits(8L * (sw + b), 8, row[e * eb + b] & 0xFF);
+                    }
+                }
+            }
+            dst.cta.smemWritten.or(dstBytes);
             tmaBytes += map.boxBytes();
             completeTx(in, mbar(t, in, bar), map.boxBytes());
         }));
