@@ -39,12 +39,25 @@ public final class TmemLayouts {
 
     /** Thread t's register i of tcgen05.ld/st with a shape (isa.md §4.3), relative to taddr. */
     public static Cell ld(String shape, int t, int reg) {
+        if (shape.equals("16x32bx2")) {
+            throw new IllegalArgumentException("shape .16x32bx2 needs its immHalfSplitoff: use ld(shape, t, reg, halfSplitoff)");
+        }
+        return ld(shape, t, reg, 0);
+    }
+
+    /**
+     * As {@link #ld(String, int, int)}, plus .16x32bx2 (isa.md §4.3): lane t & 15, column reg for
+     * threads 0–15 and halfSplitoff + reg for threads 16–31 (the immediate counts 32-bit columns).
+     * For the other shapes halfSplitoff is ignored.
+     */
+    public static Cell ld(String shape, int t, int reg, int halfSplitoff) {
         return switch (shape) {
+            case "16x32bx2" -> new Cell(t & 15, (t < 16 ? 0 : halfSplitoff) + reg, 0);
             case "32x32b" -> new Cell(t, reg, 0);
             case "16x64b" -> new Cell((t >> 2) + 8 * (t & 1), 2 * reg + ((t >> 1) & 1), 0);
             case "16x128b" -> new Cell((t >> 2) + 8 * (reg & 1), 4 * (reg >> 1) + (t & 3), 0);
             case "16x256b" -> new Cell((t >> 2) + 8 * ((reg >> 1) & 1), 8 * (reg >> 2) + 2 * (t & 3) + (reg & 1), 0);
-            default -> throw new IllegalArgumentException("shape ." + shape + " (32x32b, 16x64b, 16x128b, 16x256b)");
+            default -> throw new IllegalArgumentException("shape ." + shape + " (32x32b, 16x64b, 16x128b, 16x256b, 16x32bx2)");
         };
     }
 }
