@@ -104,6 +104,10 @@ public final class KernelGemm {
             throw new KernelError("kernel " + kernel.name() + " computes " + s.tileM() + " x " + s.tileN() + " tiles over K steps of " + s.kStep()
                     + ": M, N, K = " + p.m() + ", " + p.n() + ", " + p.k() + " must be multiples");
         }
+        String fixedK = kernel.gemmAnnotation().get("k");
+        if (fixedK != null && !fixedK.equals(String.valueOf(p.k()))) {
+            throw new KernelError("kernel " + kernel.name() + " computes K = " + fixedK + " only (its '// fp4sim-gemm:' line says k=" + fixedK + ")");
+        }
         GlobalMemory g = new GlobalMemory();
         long[] d = new long[1];
         Map<String, Long> args = bind(kernel, p, g, s, d);

@@ -1334,7 +1334,7 @@ public final class Machine {
         if (regs.size() != nregs) {
             throw new MachineException(in.opcode(), "." + shape + ".x" + num + (pack ? " with pack" : "") + " moves " + nregs + " registers per thread, the instruction names " + regs.size());
         }
-        Footprint f = TmemOps.ldStFootprint(taddr, shape, num, pack, half);
+        Footprint f = load ? TmemOps.ldStFootprint(taddr, shape, num, pack, half) : TmemOps.stFootprint(taddr, shape, num, pack, half);
         Cta c = first.cta;
         int wig = first.warp % 4;
         if (load) {

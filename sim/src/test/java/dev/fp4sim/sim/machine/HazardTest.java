@@ -89,7 +89,7 @@ class HazardTest {
         String p = replaceOnce(correct(), "add.u32 %r23, %r22, 256;\ntcgen05.cp.cta_group::1.32x128b.warpx4 [%r23]",
                 "add.u32 %r23, %r22, 256;\nadd.u32 %r26, %r22, 300;\ntcgen05.cp.cta_group::1.32x128b.warpx4 [%r26]");
         SingleMmaKernelTest.Run r = SingleMmaKernelTest.run(p, 7);
-        assertHazard(r, "uninitialised-tmem", lineOf(p, "tcgen05.mma"));
+        assertHazard(r, "uninitialised-tmem", lineOf(p, "tcgen05.mma.cta_group"));
         assertFalse(sameD(r));
     }
 
@@ -99,7 +99,7 @@ class HazardTest {
         String bad = Long.toHexString(new dev.fp4sim.isa.desc.SmemDescriptor(0, 2048, 1024, 0, false, dev.fp4sim.isa.desc.Swizzle.NONE).encode());
         String p = replaceOnce(correct(), "[%r22], 0x" + good, "[%r22], 0x" + bad);
         KernelError e = assertThrows(KernelError.class, () -> SingleMmaKernelTest.run(p, 7));
-        assertTrue(e.getMessage().contains("line " + lineOf(p, "tcgen05.mma")) && e.getMessage().contains("shared memory"), e.getMessage());
+        assertTrue(e.getMessage().contains("line " + lineOf(p, "tcgen05.mma.cta_group")) && e.getMessage().contains("shared memory"), e.getMessage());
     }
 
     @Test

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A whole tcgen05 program through the executor: 128 threads copy A, B and the tiled scale factors
+ * examples/01_nvfp4_single_mma.ptx through the executor: 128 threads copy A, B and the tiled scale factors
  * from global into shared memory with ld.global/st.shared, fence.proxy.async, allocate TMEM, one
  * thread copies the scale factors with tcgen05.cp.32x128b.warpx4 and issues one NVFP4 MMA
  * (128×256×64), commits to an mbarrier; every warp waits, reads its 32 lanes of D with tcgen05.ld and
@@ -27,28 +27,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SingleMmaKernelTest {
 
-    static String template() {
-        try (InputStream in = SingleMmaKernelTest.class.getResourceAsStream("/machine/single_mma_template.ptx")) {
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    /** examples/01_nvfp4_single_mma.ptx (on the class path: sim's build copies examples/). */
+    static String program() {
+        try (InputStream in = SingleMmaKernelTest.class.getResourceAsStream("/examples/01_nvfp4_single_mma.ptx")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
-
-    /** The program with its descriptors: A at 0 (LBO 2048 between the two 16-byte K chunks), B at 4096, SFs after. */
-    static String program() {
+    @Test
+    void theExamplesDescriptorsAreTheOnesItsCommentDerives() {
+        // the example hard-codes its descriptors; rebuild them from the fields the comment states
+        String p = program();
         long a = new SmemDescriptor(0, 2048, 128, 0, false, Swizzle.NONE).encode();
         long b = new SmemDescriptor(4096, 4096, 128, 0, false, Swizzle.NONE).encode();
         long sfa = new SmemDescriptor(12288, 16, 128, 0, false, Swizzle.NONE).encode();
         long sfb0 = new SmemDescriptor(12800, 16, 128, 0, false, Swizzle.NONE).encode();
         long sfb1 = new SmemDescriptor(13312, 16, 128, 0, false, Swizzle.NONE).encode();
         int idesc = InstrDescriptor.blockScaled(MmaKind.MXF4NVF4, FloatFormat.E2M1, FloatFormat.E2M1, FloatFormat.UE4M3, 128, 256).encode();
-        return template().replace("%ADESC%", hex(a)).replace("%BDESC%", hex(b)).replace("%SFADESC%", hex(sfa))
-                .replace("%SFBDESC0%", hex(sfb0)).replace("%SFBDESC1%", hex(sfb1)).replace("%IDESC%", hex(idesc & 0xFFFFFFFFL));
+        for (String h : new String[] {hex(a), hex(b), hex(sfa), hex(sfb0), hex(sfb1), hex(idesc & 0xFFFFFFFFL)}) {
+            assertTrue(p.contains(", " + h), h);
+        }
     }
 
     record Run(int[] d, int[] want, Machine.Result result) {
