@@ -146,4 +146,14 @@ class PtxParserTest {
             }
         });
     }
+
+    @Test
+    void aDestinationPairParsesAndPrintsBack() throws Exception {
+        PtxStatement.Instruction in = PtxParser.parseInstruction("elect.sync %r1|%p2, 0xffffffff;");
+        Operand.Pair pair = (Operand.Pair) in.operands().get(0);
+        org.junit.jupiter.api.Assertions.assertEquals(new Operand.Reg("%r1", false), pair.first());
+        org.junit.jupiter.api.Assertions.assertEquals(new Operand.Reg("%p2", false), pair.second());
+        org.junit.jupiter.api.Assertions.assertEquals("elect.sync %r1|%p2, 4294967295;", in.print());
+        org.junit.jupiter.api.Assertions.assertEquals(new Operand.Sym("_"), ((Operand.Pair) PtxParser.parseInstruction("elect.sync _|%p0, -1;").operands().get(0)).first());
+    }
 }

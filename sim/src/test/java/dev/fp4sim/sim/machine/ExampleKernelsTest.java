@@ -35,4 +35,15 @@ class ExampleKernelsTest {
         check("04_mxfp4_gemm.ptx", GemmProblem.Format.MXFP4, 128, 256, 512, 13);
         check("04_fp8_gemm.ptx", GemmProblem.Format.FP8, 128, 256, 384, 14);
     }
+
+    @Test
+    void theIsaEngineMatchesTheReferenceEngineOnAPaddedShape() {
+        // M and N not multiples of the 128 x 256 tile: the engine pads with zero rows and drops them again
+        GemmProblem p = GemmProblem.random(GemmProblem.Format.NVFP4, 100, 200, 256, 21);
+        dev.fp4sim.sim.datapath.BlockScaledFp4 unit = new dev.fp4sim.sim.datapath.BlockScaledFp4(dev.fp4sim.isa.format.FloatFormat.UE4M3, 16,
+                dev.fp4sim.sim.profile.BlockScaledProfile.BLACKWELL);
+        dev.fp4sim.sim.gemm.Fp4Operands ops = new dev.fp4sim.sim.gemm.Fp4Operands(100, 200, 256, 16, p.a(), p.b(), p.sfaRows(), p.sfbRows(), new int[100 * 200]);
+        assertArrayEquals(dev.fp4sim.sim.gemm.Fp4GemmEngine.REFERENCE.run(unit, ops, 2, Progress.NONE),
+                dev.fp4sim.sim.gemm.Fp4GemmEngine.ISA.run(unit, ops, 1, Progress.NONE));
+    }
 }
