@@ -44,10 +44,12 @@ public final class Kernel {
     private final Map<String, Integer> registers;
     private final int[] reqCluster;
     private final int[] reqNtid;
-    private Map<String, String> gemmAnnotation = Map.of();
+    private final Map<String, String> gemmAnnotation;
 
     private Kernel(String name, String target, List<Param> params, Map<String, SharedVar> shared, int sharedBytes,
-                   List<PtxStatement.Instruction> code, Map<String, Integer> labels, Map<String, Integer> registers, int[] reqCluster, int[] reqNtid) {
+                   List<PtxStatement.Instruction> code, Map<String, Integer> labels, Map<String, Integer> registers, int[] reqCluster, int[] reqNtid,
+                   Map<String, String> gemmAnnotation) {
+        this.gemmAnnotation = gemmAnnotation;
         this.name = name;
         this.target = target;
         this.params = params;
@@ -186,7 +188,6 @@ public final class Kernel {
                 }
             }
         }
-        Kernel k = new Kernel(want, target, List.copyOf(params), shared, Math.max(smem, 16), List.copyOf(code), labels, regs, cluster, ntid);
         Map<String, String> ann = new LinkedHashMap<>();
         for (String line : ptx.split("\n")) {
             String l = line.strip();
@@ -199,8 +200,7 @@ public final class Kernel {
                 }
             }
         }
-        k.gemmAnnotation = Map.copyOf(ann);
-        return k;
+        return new Kernel(want, target, List.copyOf(params), shared, Math.max(smem, 16), List.copyOf(code), labels, regs, cluster, ntid, Map.copyOf(ann));
     }
 
     private static int[] dims(Matcher m) {
