@@ -31,6 +31,12 @@ class ExampleKernelsTest {
     }
 
     @Test
+    void theCtaPairKernelMatchesTheDatapathOverTheWholeM256Problem() {
+        check("03_nvfp4_2cta_mma.ptx", GemmProblem.Format.NVFP4, 256, 256, 64, 15);
+        check("03_nvfp4_2cta_mma.ptx", GemmProblem.Format.NVFP4, 256, 256, 64, 16);
+    }
+
+    @Test
     void mxfp4AndFp8VariantsMatchTheDatapath() {
         check("04_mxfp4_gemm.ptx", GemmProblem.Format.MXFP4, 128, 256, 512, 13);
         check("04_fp8_gemm.ptx", GemmProblem.Format.FP8, 128, 256, 384, 14);
