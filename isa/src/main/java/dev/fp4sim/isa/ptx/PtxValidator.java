@@ -770,7 +770,15 @@ public final class PtxValidator {
             }
             case "bar", "barrier" -> {
                 List<Operand> bo = g.operands();
-                if (!bo.isEmpty() && bo.get(0) instanceof Operand.Imm id && (id.value() < 0 || id.value() > 15)) {
+                if (g.opcode().equals("barrier") && q.contains("cluster")) {
+                    // barrier.cluster.arrive{.release|.relaxed}{.aligned} / barrier.cluster.wait{.acquire}{.aligned}: no operands
+                    boolean arrive = q.contains("arrive");
+                    boolean ok = (arrive ^ q.contains("wait")) && bo.isEmpty() && q.stream().allMatch(x -> Set.of("cluster", "aligned").contains(x)
+                            || (arrive && (x.equals("arrive") || x.equals("release") || x.equals("relaxed"))) || (!arrive && (x.equals("wait") || x.equals("acquire"))));
+                    if (!ok) {
+                        bad = "barrier.cluster takes .arrive{.release|.relaxed}{.aligned} or .wait{.acquire}{.aligned}, without operands";
+                    }
+                } else if (!bo.isEmpty() && bo.get(0) instanceof Operand.Imm id && (id.value() < 0 || id.value() > 15)) {
                     bad = "barrier number " + id.value() + " is out of range 0..15";
                 } else if (bo.size() > 1 && !q.contains("red") && bo.get(1) instanceof Operand.Imm n && n.value() % 32 != 0) {
                     bad = "the thread count " + n.value() + " must be a multiple of the warp size (32)";
@@ -842,7 +850,7 @@ public final class PtxValidator {
             case "setp" -> g.qualifiers().stream().anyMatch(x -> Set.of("and", "or", "xor").contains(x)) ? new int[] {4, 4} : new int[] {3, 3};
             case "fence", "ret", "exit" -> new int[] {0, 0};
             case "bra" -> new int[] {1, 1};
-            case "bar", "barrier" -> g.qualifiers().contains("red") ? new int[] {3, 4} : new int[] {1, 2};
+            case "bar", "barrier" -> g.qualifiers().contains("cluster") ? new int[] {0, 0} : g.qualifiers().contains("red") ? new int[] {3, 4} : new int[] {1, 2};
             default -> null;
         };
         if (count != null && (g.operands().size() < count[0] || g.operands().size() > count[1])) {
